@@ -1,0 +1,359 @@
+#!/usr/bin/env bash
+# Benchmark of the ingest engine against psql \copy, in one run on one throwaway cluster:
+#   1. throughput: a course-traffic file (1M rows, --rows N, --10m) loaded alternately by
+#      psql \copy (into an identical table) and by `dataprocessor --ingest`, medians of --runs;
+#   2. the service's peak RSS (/usr/bin/time -v) during those loads;
+#   3. watch-mode latency: files renamed into imports/ -> ledger row loaded, p50/p99;
+#   4. rows/s per kind for every kind's generator output, vs psql \copy where comparable.
+# It builds nothing: pass the built binary. See bench/README.md.
+set -euo pipefail
+
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BINARY=""
+SQL_DIR="$SCRIPT_DIR/../sql"
+ROWS=1000000
+RUNS=3
+LATENCY_FILES=200
+LATENCY_ROWS=100
+LATENCY_GAP=0.05
+KIND_ROWS=200000
+KIND_RUNS=3
+WORKDIR=""
+KEEP=0
+PORT=55433
+DO_KINDS=1
+DO_LATENCY=1
+REPORT=""
+KINDS=(user_traffic marketing_daily traffic_sources title_data habit_records analyst_snapshots
+       cases case_logs products priority_sla calendar)
+
+usage() {
+  cat <<EOF
+Usage: bench/ingest_bench.sh --binary PATH [options]
+  --binary PATH        the built dataprocessor (required)
+  --rows N             rows of the course-traffic file (default $ROWS)
+  --10m                10,000,000 rows (the RSS target's file)
+  --runs N             loads per loader, alternating; medians are reported (default $RUNS)
+  --latency-files N    files for the watch-mode latency (default $LATENCY_FILES)
+  --latency-rows N     rows per latency file (default $LATENCY_ROWS)
+  --latency-gap S      seconds between two drops (default $LATENCY_GAP)
+  --kind-rows N        rows per kind for the per-kind table (default $KIND_ROWS)
+  --kind-runs N        loads per kind and loader (default $KIND_RUNS)
+  --no-kinds           skip the per-kind table
+  --no-latency         skip the latency measurement
+  --sql-dir DIR        migrations (default: the repository's sql/)
+  --workdir DIR        where the cluster and files go (default: a new folder under /tmp)
+  --port N             port number of the cluster's unix socket (default $PORT)
+  --keep               keep the work folder
+  --report FILE        also write the result tables (markdown) to FILE
+EOF
+}
+
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --binary) BINARY=$2; shift 2 ;;
+    --rows) ROWS=$2; shift 2 ;;
+    --10m) ROWS=10000000; shift ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --latency-files) LATENCY_FILES=$2; shift 2 ;;
+    --latency-rows) LATENCY_ROWS=$2; shift 2 ;;
+    --latency-gap) LATENCY_GAP=$2; shift 2 ;;
+    --kind-rows) KIND_ROWS=$2; shift 2 ;;
+    --kind-runs) KIND_RUNS=$2; shift 2 ;;
+    --no-kinds) DO_KINDS=0; shift ;;
+    --no-latency) DO_LATENCY=0; shift ;;
+    --sql-dir) SQL_DIR=$2; shift 2 ;;
+    --workdir) WORKDIR=$2; shift 2 ;;
+    --port) PORT=$2; shift 2 ;;
+    --keep) KEEP=1; shift ;;
+    --report) REPORT=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "unknown option $1" >&2; usage >&2; exit 2 ;;
+  esac
+done
+
+[[ -n "$BINARY" && -x "$BINARY" ]] || { echo "--binary must name the built dataprocessor" >&2; exit 2; }
+BINARY=$(realpath "$BINARY")
+SQL_DIR=$(realpath "$SQL_DIR")
+[[ -x /usr/bin/time ]] || { echo "/usr/bin/time is missing: apt-get install -y time" >&2; exit 2; }
+command -v psql >/dev/null || { echo "psql is missing: apt-get install -y postgresql-client" >&2; exit 2; }
+PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+[[ -x "$PG_BIN/initdb" ]] || { echo "no PostgreSQL server binaries under /usr/lib/postgresql" >&2; exit 2; }
+
+WORK=${WORKDIR:-$(mktemp -d /tmp/dp-bench.XXXXXX)}
+mkdir -p "$WORK"
+chmod 755 "$WORK"
+LOG="$WORK/bench.log"
+: >"$LOG"
+
+say() { printf '%s\n' "$*" >&2; }
+now() { printf '%s' "$EPOCHREALTIME"; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit }
+  if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+rate() { awk -v r="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", r / s; else print "n/a" }'; }
+
+# --- a throwaway cluster, default durability settings (fsync on) for a fair comparison --------
+PG_USER_SYS=dp_bench
+as_pg() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u "$PG_USER_SYS" -- "$@"; else "$@"; fi
+}
+if [[ $(id -u) -eq 0 ]] && ! id "$PG_USER_SYS" >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_USER_SYS"
+fi
+PGROOT="$WORK/pg"
+mkdir -p "$PGROOT/sock"
+[[ $(id -u) -eq 0 ]] && chown -R "$PG_USER_SYS" "$PGROOT"
+as_pg "$PG_BIN/initdb" -D "$PGROOT/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >>"$LOG" 2>&1
+as_pg "$PG_BIN/pg_ctl" -w -D "$PGROOT/data" -l "$PGROOT/postgres.log" \
+  -o "-p $PORT -k $PGROOT/sock -c listen_addresses=''" start >>"$LOG" 2>&1
+
+SERVICE_PID=""
+cleanup() {
+  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  as_pg "$PG_BIN/pg_ctl" -w -D "$PGROOT/data" -m fast stop >>"$LOG" 2>&1 || true
+  if [[ $KEEP -eq 0 ]]; then rm -rf "$WORK"; else say "work folder kept: $WORK"; fi
+}
+trap cleanup EXIT
+
+BASE="host=$PGROOT/sock port=$PORT user=postgres"
+export PGOPTIONS="-c client_min_messages=warning"
+CONN="$BASE dbname=bench"
+psql -X -q "$BASE dbname=postgres" -c "CREATE DATABASE bench" >>"$LOG"
+sql() { psql -X -q -At -v ON_ERROR_STOP=1 "$CONN" -c "$1"; }
+
+mkdir -p "$WORK/imports" "$WORK/exports" "$WORK/logs" "$WORK/data"
+DP_SETTINGS=(--set "imports_dir=$WORK/imports" --set "exports_dir=$WORK/exports"
+             --set "logs_dir=$WORK/logs" --set "sql_dir=$SQL_DIR" --set "http_port=0")
+dp() { (cd "$WORK" && DB_STRING="$CONN" "$BINARY" "$@" "${DP_SETTINGS[@]}"); }
+dp --init-db >>"$LOG" 2>&1
+
+# Everything staged between runs goes, so that no load is a duplicate of the one before.
+fresh_ledger() {
+  sql "DO \$\$ DECLARE t record; BEGIN
+         FOR t IN SELECT table_name FROM information_schema.tables
+                   WHERE table_schema = 'staging' AND table_type = 'BASE TABLE' LOOP
+           EXECUTE format('TRUNCATE staging.%I', t.table_name);
+         END LOOP;
+         TRUNCATE ingest.files CASCADE;
+       END \$\$" >/dev/null
+  sql "CHECKPOINT" >/dev/null
+}
+
+# --- the course-traffic file ------------------------------------------------------------------
+generate() { # kind rows out_dir -> prints the generated file's path
+  local kind=$1 rows=$2 out=$3
+  mkdir -p "$out"
+  if (cd "$WORK" && "$BINARY" --generate "$kind" --rows "$rows" --out "$out" --seed 7) >>"$LOG" 2>&1; then
+    find "$out" -maxdepth 1 -type f \( -name '*.csv' -o -name '*.csv.gz' \) | sort | head -1
+    return 0
+  fi
+  return 1
+}
+
+awk_user_traffic() { # rows first_id path: same shape as the sample (ids, sources 1..10, ISO UTC)
+  awk -v n="$1" -v first="$2" 'BEGIN {
+    print "user_id,source_id,referred_at,campaign_code"
+    srand(11)
+    for (i = 0; i < n; i++) {
+      printf "%d,%d,%04d-%02d-%02dT%02d:%02d:%02dZ,%c%c%c%c-%d-%d\n", first + i, 1 + int(rand() * 10),
+        2023 + int(rand() * 3), 1 + int(rand() * 12), 1 + int(rand() * 28), int(rand() * 24),
+        int(rand() * 60), int(rand() * 60), 65 + int(rand() * 26), 65 + int(rand() * 26),
+        65 + int(rand() * 26), 65 + int(rand() * 26), 2023 + int(rand() * 3), 2023 + int(rand() * 3)
+    }
+  }' >"$3"
+}
+
+GENERATOR="dataprocessor --generate"
+if BIG=$(generate user_traffic "$ROWS" "$WORK/data/big") && [[ -n "$BIG" ]]; then
+  :
+else
+  GENERATOR="awk (dataprocessor --generate unavailable)"
+  BIG="$WORK/data/big/user_traffic_bench.csv"
+  mkdir -p "$WORK/data/big"
+  awk_user_traffic "$ROWS" 1 "$BIG"
+fi
+BIG_ROWS=$(( $(wc -l <"$BIG") - 1 ))
+BIG_MB=$(awk -v b="$(stat -c %s "$BIG")" 'BEGIN { printf "%.1f", b / 1048576 }')
+say "course-traffic file: $BIG_ROWS rows, $BIG_MB MiB, from $GENERATOR"
+
+# The psql target: the staging table's own columns, types, NOT NULLs and primary key; the
+# lineage columns get defaults, since psql cannot fill them.
+sql "CREATE TABLE staging.user_traffic_bench (LIKE staging.user_traffic INCLUDING ALL);
+     ALTER TABLE staging.user_traffic_bench ALTER COLUMN file_id SET DEFAULT 1;
+     ALTER TABLE staging.user_traffic_bench ALTER COLUMN line_no ADD GENERATED BY DEFAULT AS IDENTITY;"
+COLUMNS_UT="user_id,source_id,referred_at,campaign_code"
+
+PSQL_TIMES=(); DP_TIMES=(); DP_RSS=()
+for run in $(seq 1 "$RUNS"); do
+  sql "TRUNCATE staging.user_traffic_bench; CHECKPOINT" >/dev/null
+  t0=$(now)
+  psql -X -q -v ON_ERROR_STOP=1 "$CONN" \
+    -c "\\copy staging.user_traffic_bench($COLUMNS_UT) from '$BIG' csv header" >>"$LOG" 2>&1
+  t1=$(now)
+  [[ $(sql "SELECT count(*) FROM staging.user_traffic_bench") -eq $BIG_ROWS ]] || { say "psql loaded a wrong row count"; exit 1; }
+  PSQL_TIMES+=("$(elapsed "$t0" "$t1")")
+
+  fresh_ledger
+  t0=$(now)
+  (cd "$WORK" && DB_STRING="$CONN" /usr/bin/time -v -o "$WORK/time.txt" "$BINARY" --ingest "$BIG" \
+     "${DP_SETTINGS[@]}") >"$WORK/ingest.out" 2>>"$LOG"
+  t1=$(now)
+  grep -q "loaded $BIG_ROWS rows" "$WORK/ingest.out" || { say "dataprocessor did not load every row:"; cat "$WORK/ingest.out" >&2; exit 1; }
+  DP_TIMES+=("$(elapsed "$t0" "$t1")")
+  DP_RSS+=("$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")")
+  say "run $run: psql \\copy ${PSQL_TIMES[-1]} s, dataprocessor --ingest ${DP_TIMES[-1]} s, peak RSS ${DP_RSS[-1]} KiB"
+done
+sql "DROP TABLE staging.user_traffic_bench" >/dev/null
+
+PSQL_MED=$(printf '%s\n' "${PSQL_TIMES[@]}" | median)
+DP_MED=$(printf '%s\n' "${DP_TIMES[@]}" | median)
+RSS_MAX=$(printf '%s\n' "${DP_RSS[@]}" | sort -g | tail -1)
+PSQL_RATE=$(rate "$BIG_ROWS" "$PSQL_MED")
+DP_RATE=$(rate "$BIG_ROWS" "$DP_MED")
+RATIO=$(awk -v a="$PSQL_MED" -v b="$DP_MED" 'BEGIN { printf "%.2f", a / b }')
+
+# --- watch-mode latency -----------------------------------------------------------------------
+P50="n/a"; P99="n/a"; LAT_MAX="n/a"; WATCH_RSS="n/a"; WATCH_EXIT="n/a"
+if [[ $DO_LATENCY -eq 1 ]]; then
+  fresh_ledger
+  mkdir -p "$WORK/latency"
+  for i in $(seq 1 "$LATENCY_FILES"); do
+    awk_user_traffic "$LATENCY_ROWS" $((i * 1000)) "$WORK/latency/user_traffic_latency_$i.csv"
+  done
+  (cd "$WORK" && DB_STRING="$CONN" exec "$BINARY" --watch "${DP_SETTINGS[@]}") >"$WORK/watch.log" 2>&1 &
+  SERVICE_PID=$!
+  for _ in $(seq 1 600); do grep -q " workers" "$WORK/watch.log" && break; sleep 0.1; done
+  grep -q " workers" "$WORK/watch.log" || { say "the service did not start:"; cat "$WORK/watch.log" >&2; exit 1; }
+  : >"$WORK/drops.csv"
+  for i in $(seq 1 "$LATENCY_FILES"); do
+    # The time is taken before mv starts, so the figure includes mv's own start (~1 ms):
+    # latencies are slightly overstated, never understated.
+    t=$EPOCHREALTIME
+    mv "$WORK/latency/user_traffic_latency_$i.csv" "$WORK/imports/"
+    echo "user_traffic_latency_$i.csv,$t" >>"$WORK/drops.csv"
+    sleep "$LATENCY_GAP"
+  done
+  for _ in $(seq 1 600); do
+    [[ $(sql "SELECT count(*) FROM ingest.files WHERE status = 'loaded'") -ge $LATENCY_FILES ]] && break
+    sleep 0.2
+  done
+  WATCH_RSS=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVICE_PID/status")
+  kill -TERM "$SERVICE_PID"
+  set +e; wait "$SERVICE_PID"; WATCH_EXIT=$?; set -e
+  SERVICE_PID=""
+  sql "SELECT original_name || ',' || extract(epoch FROM finished_at) FROM ingest.files
+       WHERE status = 'loaded'" >"$WORK/loaded.csv"
+  LOADED=$(wc -l <"$WORK/loaded.csv")
+  [[ $LOADED -eq $LATENCY_FILES ]] || say "only $LOADED of $LATENCY_FILES latency files loaded"
+  awk -F, 'NR == FNR { dropped[$1] = $2; next } ($1 in dropped) { printf "%.3f\n", ($2 - dropped[$1]) * 1000 }' \
+    "$WORK/drops.csv" "$WORK/loaded.csv" | sort -g >"$WORK/latencies.txt"
+  pct() { awk -v p="$1" '{ v[NR] = $1 } END { i = int(p * NR + 0.999999); if (i < 1) i = 1; print v[i] }' "$WORK/latencies.txt"; }
+  P50=$(pct 0.50); P99=$(pct 0.99); LAT_MAX=$(tail -1 "$WORK/latencies.txt")
+fi
+
+# --- rows/s per kind --------------------------------------------------------------------------
+KIND_TABLE=""
+if [[ $DO_KINDS -eq 1 ]]; then
+  for kind in "${KINDS[@]}"; do
+    if ! file=$(generate "$kind" "$KIND_ROWS" "$WORK/data/kind_$kind") || [[ -z "$file" ]]; then
+      KIND_TABLE+="| $kind | – | – | – | – | generator unavailable |"$'\n'
+      continue
+    fi
+    dp_times=(); psql_times=(); loaded=""; note=""
+    for run in $(seq 1 "$KIND_RUNS"); do
+      fresh_ledger
+      t0=$(now)
+      dp --ingest "$file" >"$WORK/kind.out" 2>>"$LOG" || true
+      t1=$(now)
+      loaded=$(sed -n 's/.*: loaded \([0-9]*\) rows into \([a-z_]*\).*/\1/p' "$WORK/kind.out" | head -1)
+      [[ -n "$loaded" ]] || { note="not loaded: $(head -c 200 "$WORK/kind.out" | tr '\n|' '  ')"; break; }
+      dp_times+=("$(elapsed "$t0" "$t1")")
+    done
+    table=""
+    # Which staging table holds the rows: the one with a lineage row for the loaded file.
+    for t in $(sql "SELECT table_name FROM information_schema.tables WHERE table_schema = 'staging'
+                    AND table_type = 'BASE TABLE' AND table_name <> 'bench_copy'"); do
+      if [[ $(sql "SELECT count(*) FROM (SELECT 1 FROM staging.\"$t\" LIMIT 1) x") -gt 0 ]]; then table=$t; fi
+    done
+    psql_note="no comparable table"
+    if [[ -n "$loaded" && -n "$table" && "$file" == *.csv ]]; then
+      columns=$(sql "SELECT string_agg(quote_ident(column_name), ',' ORDER BY ordinal_position)
+                     FROM information_schema.columns WHERE table_schema = 'staging'
+                     AND table_name = '$table' AND column_name NOT IN ('file_id', 'line_no')")
+      first_column=$(sql "SELECT column_name FROM information_schema.columns WHERE table_schema = 'staging'
+                          AND table_name = '$table' AND column_name NOT IN ('file_id', 'line_no')
+                          ORDER BY ordinal_position LIMIT 1")
+      header=""
+      head -1 "$file" | tr 'A-Z' 'a-z' | grep -q "^\"\\?$first_column" && header="header"
+      sql "DROP TABLE IF EXISTS staging.bench_copy;
+           CREATE TABLE staging.bench_copy (LIKE staging.\"$table\" INCLUDING ALL);
+           ALTER TABLE staging.bench_copy ALTER COLUMN file_id SET DEFAULT 1;
+           ALTER TABLE staging.bench_copy ALTER COLUMN line_no ADD GENERATED BY DEFAULT AS IDENTITY;" >/dev/null
+      for run in $(seq 1 "$KIND_RUNS"); do
+        sql "TRUNCATE staging.bench_copy; CHECKPOINT" >/dev/null
+        t0=$(now)
+        if psql -X -q -v ON_ERROR_STOP=1 "$CONN" \
+             -c "\\copy staging.bench_copy($columns) from '$file' csv $header" >"$WORK/psql.out" 2>&1; then
+          t1=$(now)
+          psql_times+=("$(elapsed "$t0" "$t1")")
+          psql_rows=$(sql "SELECT count(*) FROM staging.bench_copy")
+        else
+          psql_note="psql \\copy refuses the raw file: $(grep -m1 ERROR "$WORK/psql.out" | cut -c1-90 | tr '|' ' ')"
+          psql_times=()
+          break
+        fi
+      done
+      sql "DROP TABLE IF EXISTS staging.bench_copy" >/dev/null
+    fi
+    if [[ -z "$loaded" ]]; then
+      KIND_TABLE+="| $kind | – | – | – | – | $note |"$'\n'
+      continue
+    fi
+    dp_med=$(printf '%s\n' "${dp_times[@]}" | median)
+    if [[ ${#psql_times[@]} -gt 0 ]]; then
+      psql_med=$(printf '%s\n' "${psql_times[@]}" | median)
+      KIND_TABLE+="| $kind | $loaded | $(rate "$loaded" "$dp_med") | $(rate "$psql_rows" "$psql_med") | $(awk -v a="$psql_med" -v b="$dp_med" 'BEGIN { printf "%.2f", a / b }') | |"$'\n'
+    else
+      KIND_TABLE+="| $kind | $loaded | $(rate "$loaded" "$dp_med") | – | – | $psql_note |"$'\n'
+    fi
+  done
+fi
+
+# --- report -----------------------------------------------------------------------------------
+{
+  echo "## Throughput: $BIG_ROWS course-traffic rows ($BIG_MB MiB, generated by $GENERATOR), medians of $RUNS alternating runs"
+  echo
+  echo "| loader | median wall (s) | rows/s | runs (s) |"
+  echo "|---|---|---|---|"
+  echo "| psql \\copy (identical table) | $PSQL_MED | $PSQL_RATE | ${PSQL_TIMES[*]} |"
+  echo "| dataprocessor --ingest | $DP_MED | $DP_RATE | ${DP_TIMES[*]} |"
+  echo
+  echo "Ratio dataprocessor / psql \\copy (rows/s): **${RATIO}x** (target ≥ 1.0x, aim 1.5x)."
+  echo "Peak RSS of dataprocessor --ingest: **$(awk -v k="$RSS_MAX" 'BEGIN { printf "%.1f", k / 1024 }') MiB** (max of runs; target ≤ 64 MiB on 10M rows)."
+  echo
+  if [[ $DO_LATENCY -eq 1 ]]; then
+    echo "## Watch-mode latency: $LATENCY_FILES files of $LATENCY_ROWS rows, one every ${LATENCY_GAP}s"
+    echo
+    echo "| p50 (ms) | p99 (ms) | max (ms) | service peak RSS | exit code on SIGTERM |"
+    echo "|---|---|---|---|---|"
+    echo "| $P50 | $P99 | $LAT_MAX | $(awk -v k="$WATCH_RSS" 'BEGIN { if (k + 0 > 0) printf "%.1f MiB", k / 1024; else print "n/a" }') | $WATCH_EXIT |"
+    echo
+    echo "Latency = ingest.files.finished_at (set just before the commit) minus the time taken just"
+    echo "before \`mv\` renamed the file into imports/. Targets: p50 ≤ 20 ms, p99 ≤ 100 ms."
+    echo
+  fi
+  if [[ $DO_KINDS -eq 1 ]]; then
+    echo "## Rows/s per kind: $KIND_ROWS generated rows each, medians of $KIND_RUNS runs"
+    echo
+    echo "| kind | rows loaded | dataprocessor rows/s | psql \\copy rows/s | ratio | note |"
+    echo "|---|---|---|---|---|---|"
+    printf '%s' "$KIND_TABLE"
+    echo
+  fi
+} | tee "$WORK/results.md"
+[[ -n "$REPORT" ]] && cp "$WORK/results.md" "$REPORT"
+exit 0

@@ -1,0 +1,220 @@
+#include <utility>
+
+#include "cmd/service_operations.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <pqxx/pqxx>
+
+#include "core/db/migrations.hpp"
+#include "core/http/http_server.hpp"
+#include "core/http/readiness_probe.hpp"
+#include "core/ingest/ingest_service.hpp"
+#include "core/metrics/metrics_registry.hpp"
+#include "core/metrics/service_metrics.hpp"
+#include "core/notify/notifier.hpp"
+
+namespace dp::cmd {
+
+namespace {
+
+/// How often gauges are refreshed and stale files looked for.
+constexpr auto kCheckInterval = std::chrono::seconds(5);
+/// How often the readiness probe connects to the database.
+constexpr auto kProbeInterval = std::chrono::seconds(5);
+
+notify::NotifierOptions notifier_options(const config::Settings& settings) {
+  notify::NotifierOptions options;
+  options.telegram_api_url = settings.telegram_api_url;
+  options.telegram_bot_token = settings.telegram_bot_token;
+  options.telegram_chat_id = settings.telegram_chat_id;
+  options.webhook_url = settings.webhook_url;
+  return options;
+}
+
+db::MigrationOptions migration_options(const config::Settings& settings) {
+  db::MigrationOptions options;
+  options.dir = settings.sql_dir / "migrations";
+  options.staging_schema = settings.staging_schema;
+  options.dw_schema = settings.dw_schema;
+  return options;
+}
+
+std::string first_line(std::string text) {
+  if (const auto newline = text.find('\n'); newline != std::string::npos) {
+    text.resize(newline);
+  }
+  return text;
+}
+
+}  // namespace
+
+struct ServiceOperations::Impl {
+  Impl(boost::asio::io_context& io_context, const config::Settings& service_settings,
+       std::string database, ingest::IngestService& ingest_service)
+      : io(io_context),
+        settings(service_settings),
+        conninfo(std::move(database)),
+        service(ingest_service),
+        notifier(io_context, notifier_options(service_settings), &metrics),
+        timer(io_context) {
+    metrics::declare_service_metrics(metrics);
+  }
+
+  std::optional<std::string> check_database() {
+    try {
+      pqxx::connection connection(conninfo);
+      metrics.set(metrics::kDatabaseUp, {}, 1);
+      if (!db::migrations_current(connection, migration_options(settings))) {
+        return std::string("database migrations are not applied");
+      }
+      try {
+        metrics::record_last_warehouse_run(metrics, connection, settings.dw_schema);
+      } catch (const std::exception& error) {
+        spdlog::debug("metrics: cannot read the last warehouse run: {}", error.what());
+      }
+      return std::nullopt;
+    } catch (const std::exception& error) {
+      metrics.set(metrics::kDatabaseUp, {}, 0);
+      return "database unreachable: " + first_line(error.what());
+    }
+  }
+
+  void on_outcome(const ingest::LoadOutcome& outcome) {
+    metrics::record_outcome(metrics, outcome);
+    const auto name = outcome.path.filename().string();
+    switch (outcome.status) {
+      case ingest::LoadStatus::kFailed:
+        notifier.notify({notify::EventKind::kFileFailed, name, first_line(outcome.error)});
+        break;
+      case ingest::LoadStatus::kQuarantined:
+        notifier.notify({notify::EventKind::kFileQuarantined, name, first_line(outcome.error)});
+        break;
+      case ingest::LoadStatus::kLoaded:
+        if (settings.notify_on_success) {
+          notifier.notify(
+              {notify::EventKind::kFileLoaded, name,
+               fmt::format("{} rows into {}, {} rejected, {:.1f} s", outcome.rows_loaded,
+                           outcome.pipeline, outcome.rows_rejected, outcome.seconds)});
+        }
+        break;
+      case ingest::LoadStatus::kDuplicate:
+        break;
+    }
+  }
+
+  void periodic_check() {
+    const auto counters = service.counters();
+    metrics::record_counters(metrics, counters);
+    const auto pending = service.pending_files();
+    const auto now = std::chrono::steady_clock::now();
+    std::chrono::duration<double> oldest{0};
+    std::set<std::string> still_pending;
+    for (const auto& file : pending) {
+      const auto age = now - file.first_seen;
+      oldest = std::max<std::chrono::duration<double>>(oldest, age);
+      still_pending.insert(file.name);
+      if (settings.stale_after.count() > 0 && age >= settings.stale_after &&
+          reported_stale.insert(file.name).second) {
+        const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(age).count();
+        spdlog::warn("{} has waited in imports/ for {} min without being loaded (stale_after)",
+                     file.name, minutes);
+        metrics.add(metrics::kStaleFilesTotal);
+        notifier.notify({notify::EventKind::kStaleFile, file.name,
+                         fmt::format("waiting for {} min; still being written, or no kind "
+                                     "matches it",
+                                     minutes)});
+      }
+    }
+    std::erase_if(reported_stale,
+                  [&](const std::string& name) { return !still_pending.contains(name); });
+    metrics::record_waiting(metrics, pending.size() + counters.queued, oldest);
+  }
+
+  void schedule_check() {
+    timer.expires_after(kCheckInterval);
+    timer.async_wait([this](const boost::system::error_code& error) {
+      if (error || stopped) {
+        return;
+      }
+      periodic_check();
+      schedule_check();
+    });
+  }
+
+  boost::asio::io_context& io;
+  const config::Settings& settings;
+  std::string conninfo;
+  ingest::IngestService& service;
+  metrics::MetricsRegistry metrics;
+  notify::Notifier notifier;
+  boost::asio::steady_timer timer;
+  std::unique_ptr<http::ReadinessProbe> probe;
+  std::unique_ptr<http::HttpServer> server;
+  std::set<std::string> reported_stale;
+  bool stopped = false;
+};
+
+ServiceOperations::ServiceOperations(boost::asio::io_context& io, const config::Settings& settings,
+                                     std::string conninfo, ingest::IngestService& service)
+    : impl_(std::make_unique<Impl>(io, settings, std::move(conninfo), service)) {
+  impl_->service.on_outcome(
+      [impl = impl_.get()](const ingest::LoadOutcome& outcome) { impl->on_outcome(outcome); });
+}
+
+ServiceOperations::~ServiceOperations() = default;
+
+void ServiceOperations::start() {
+  auto& impl = *impl_;
+  if (impl.notifier.enabled()) {
+    spdlog::info("notifications enabled ({}{})",
+                 impl.settings.telegram_bot_token.empty() ? "" : "telegram ",
+                 impl.settings.webhook_url.empty() ? "" : "webhook");
+  }
+  if (impl.settings.http_port != 0) {
+    impl.probe = std::make_unique<http::ReadinessProbe>([&impl] { return impl.check_database(); },
+                                                        kProbeInterval);
+    impl.server = std::make_unique<http::HttpServer>(impl.io, impl.settings.http_bind,
+                                                     impl.settings.http_port);
+    impl.server->route("/healthz", [] { return http::HttpResponse{200, "text/plain", "ok\n"}; });
+    impl.server->route("/readyz", [&impl] {
+      if (!impl.service.running()) {
+        return http::HttpResponse{503, "text/plain", "the file watcher is not running\n"};
+      }
+      const auto state = impl.probe->state();
+      if (!state.ready) {
+        return http::HttpResponse{503, "text/plain", state.reason + "\n"};
+      }
+      return http::HttpResponse{200, "text/plain", "ready\n"};
+    });
+    impl.server->route("/metrics", [&impl] {
+      impl.periodic_check();
+      return http::HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8",
+                                impl.metrics.render()};
+    });
+    impl.server->start();
+  }
+  impl.schedule_check();
+}
+
+void ServiceOperations::stop() {
+  impl_->stopped = true;
+  impl_->timer.cancel();
+  if (impl_->server) {
+    impl_->server->stop();
+  }
+  impl_->notifier.stop();
+}
+
+notify::Notifier& ServiceOperations::notifier() {
+  return impl_->notifier;
+}
+
+}  // namespace dp::cmd

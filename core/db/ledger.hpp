@@ -1,0 +1,45 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/db/libpq_connection.hpp"
+
+namespace dp::db {
+
+/// What the ledger needs to know about a file before its outcome is known.
+struct LedgerFile {
+  std::string sha256;
+  std::string original_name;
+  std::uint64_t size_bytes = 0;
+  /// Kind name; empty when no kind claimed the file.
+  std::string pipeline;
+};
+
+/// The load ledger (ingest.files): the service's memory of which content it has loaded. All
+/// functions run inside the caller's transaction, so a file's ledger row commits with its rows.
+class Ledger {
+ public:
+  explicit Ledger(LibpqConnection& connection) : connection_(connection) {}
+
+  /// Serializes loads of the same content until the transaction ends, so that two workers
+  /// given the same bytes under two names cannot both load them.
+  void lock_content(const std::string& sha256);
+  /// The file id of an earlier successful load of this content, if any.
+  std::optional<std::int64_t> find_loaded(const std::string& sha256);
+  /// Inserts the row for a load in progress and returns its file id.
+  std::int64_t begin_load(const LedgerFile& file);
+  /// Marks a load complete with its counts.
+  void finish_load(std::int64_t file_id, std::uint64_t rows_loaded, std::uint64_t rows_rejected);
+  /// Records a duplicate of an earlier load.
+  std::int64_t record_duplicate(const LedgerFile& file, std::int64_t duplicate_of);
+  /// Records a failed or quarantined file with its reason.
+  std::int64_t record_failure(const LedgerFile& file, const std::string& error,
+                              std::uint64_t rows_rejected);
+
+ private:
+  LibpqConnection& connection_;
+};
+
+}  // namespace dp::db

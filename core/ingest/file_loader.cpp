@@ -1,0 +1,293 @@
+#include "core/ingest/file_loader.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <spdlog/spdlog.h>
+
+#include "core/csv/csv_reader.hpp"
+#include "core/csv/input_source.hpp"
+#include "core/db/copy_sink.hpp"
+#include "core/db/ledger.hpp"
+#include "core/db/pg_error.hpp"
+#include "core/ingest/dispatcher.hpp"
+#include "core/ingest/reject_spool.hpp"
+#include "core/table/copy_row_writer.hpp"
+#include "core/table/ddl.hpp"
+#include "core/watch/fingerprint.hpp"
+
+namespace dp::ingest {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+// Rejects of a failed file kept in ingest.rejects: enough to diagnose, bounded for huge files.
+constexpr std::uint64_t kFailedFileRejects = 1000;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// A reason that fails the file as a whole (bad header, too many rejects, unreadable input).
+struct FileFailure : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// What streaming the rows produced before the commit decision.
+struct StreamResult {
+  std::uint64_t rows_loaded = 0;
+  std::vector<std::string> warnings;
+  bool stopped_at_first_reject = false;
+};
+
+class RowStreamer {
+ public:
+  RowStreamer(const pipeline::Pipeline& pipeline, const LoadOptions& options,
+              db::LibpqConnection& connection, RejectSpool& rejects)
+      : pipeline_(pipeline), options_(options), connection_(connection), rejects_(rejects) {}
+
+  StreamResult stream(const fs::path& path, std::int64_t file_id) {
+    const auto dialect = pipeline_.dialect();
+    csv::CsvReaderOptions reader_options;
+    reader_options.delimiter = dialect.delimiter;
+    reader_options.quote = dialect.quote;
+    reader_options.max_record_bytes = options_.max_record_bytes;
+    csv::CsvReader reader(csv::open_input(path.string()), reader_options);
+
+    std::optional<std::vector<std::string>> header;
+    if (dialect.has_header) {
+      csv::RowError header_error;
+      header = reader.read_header(&header_error);
+      if (!header) {
+        throw FileFailure(header_error.message.empty() ? "the file is empty: no header row"
+                                                       : "bad header: " + header_error.message);
+      }
+    }
+    const pipeline::FileContext context{path, logical_file_name(path)};
+    auto converter =
+        pipeline_.make_converter(context, header ? &*header : nullptr, options_.extra_columns);
+
+    StreamResult result;
+    result.warnings = converter->warnings();
+    const auto& model = pipeline_.staging_model();
+    const auto field_count = static_cast<std::int16_t>(2 + model.columns.size());
+
+    db::CopySink sink(connection_);
+    sink.begin(table::copy_statement(options_.staging_schema, model));
+    table::CopyRowWriter writer;
+    csv::CsvRow row;
+    csv::RowError error;
+    std::uint64_t data_rows = 0;
+    const auto started = Clock::now();
+    auto next_progress = started + options_.progress_interval;
+
+    for (;;) {
+      if (options_.row_limit && data_rows >= *options_.row_limit) {
+        break;
+      }
+      const auto status = reader.next(row, error);
+      if (status == csv::ReadStatus::kEnd) {
+        break;
+      }
+      ++data_rows;
+      if (status == csv::ReadStatus::kError) {
+        if (reject(error)) {
+          result.stopped_at_first_reject = true;
+          break;
+        }
+        continue;
+      }
+      writer.begin_row(field_count);
+      writer.put_int64(file_id);
+      writer.put_int64(static_cast<std::int64_t>(row.line));
+      if (auto row_error = converter->convert(row, writer)) {
+        writer.abandon_row();
+        if (reject(*row_error)) {
+          result.stopped_at_first_reject = true;
+          break;
+        }
+        continue;
+      }
+      writer.end_row();
+      if (writer.complete_bytes().size() >= db::CopySink::kMaxMessageBytes) {
+        sink.write(writer.complete_bytes());
+        writer.consume_complete();
+        if (options_.cancel != nullptr && options_.cancel->load()) {
+          sink.abort("the service is stopping");
+          throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
+        }
+        if (options_.on_progress && Clock::now() >= next_progress) {
+          options_.on_progress({path.filename().string(), writer.rows(), reader.bytes_consumed(),
+                                reader.total_bytes(), seconds_since(started)});
+          next_progress = Clock::now() + options_.progress_interval;
+        }
+      }
+    }
+    if (result.stopped_at_first_reject) {
+      sink.abort("file rejected");
+      return result;
+    }
+    sink.write(writer.complete_bytes());
+    writer.consume_complete();
+    result.rows_loaded = sink.finish();
+    return result;
+  }
+
+ private:
+  // Returns true when the policy says to stop at this reject.
+  bool reject(const csv::RowError& error) {
+    rejects_.add(error);
+    return options_.on_error == OnRowError::kSkipFile;
+  }
+
+  const pipeline::Pipeline& pipeline_;
+  const LoadOptions& options_;
+  db::LibpqConnection& connection_;
+  RejectSpool& rejects_;
+};
+
+std::string too_many_rejects(const StreamResult& result, std::uint64_t rejected,
+                             const LoadOptions& options) {
+  if (rejected == 0) {
+    return {};
+  }
+  if (options.on_error == OnRowError::kSkipFile) {
+    return "a row was rejected and on_error = skip_file";
+  }
+  const double total = static_cast<double>(result.rows_loaded + rejected);
+  const double ratio = static_cast<double>(rejected) / total;
+  if (ratio > options.max_reject_ratio) {
+    return fmt::format("{} of {} rows rejected ({:.1f}%), above max_reject_ratio {:.1f}%",
+                       rejected, result.rows_loaded + rejected, ratio * 100,
+                       options.max_reject_ratio * 100);
+  }
+  return {};
+}
+
+}  // namespace
+
+const char* to_string(LoadStatus status) {
+  switch (status) {
+    case LoadStatus::kLoaded:
+      return "loaded";
+    case LoadStatus::kDuplicate:
+      return "duplicate";
+    case LoadStatus::kFailed:
+      return "failed";
+    case LoadStatus::kQuarantined:
+      return "quarantined";
+  }
+  return "unknown";
+}
+
+std::string logical_file_name(const fs::path& path) {
+  auto name = path.filename().string();
+  if (name.size() > 3) {
+    auto suffix = name.substr(name.size() - 3);
+    for (auto& c : suffix) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    if (suffix == ".gz") {
+      name.resize(name.size() - 3);
+    }
+  }
+  return name;
+}
+
+FileLoader::FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options)
+    : registry_(registry), options_(std::move(options)) {}
+
+LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& path) const {
+  const auto started = Clock::now();
+  LoadOutcome outcome;
+  outcome.path = path;
+  db::LedgerFile file;
+  file.original_name = path.filename().string();
+  file.sha256 = watch::fingerprint_file(path);
+  file.size_bytes = fs::file_size(path);
+  outcome.sha256 = file.sha256;
+  outcome.size_bytes = file.size_bytes;
+
+  auto finish = [&](LoadStatus status) {
+    outcome.status = status;
+    outcome.seconds = seconds_since(started);
+    return outcome;
+  };
+  auto record_failure = [&](const std::string& reason, RejectSpool* rejects, LoadStatus status) {
+    outcome.error = reason;
+    if (!options_.dry_run) {
+      db::LibpqTransaction transaction(connection);
+      outcome.file_id = db::Ledger(connection).record_failure(file, reason, outcome.rows_rejected);
+      if (rejects != nullptr) {
+        rejects->copy_into_ledger(connection, outcome.file_id, kFailedFileRejects);
+      }
+      transaction.commit();
+    }
+    return finish(status);
+  };
+
+  const auto chosen = dispatch(registry_, path);
+  if (chosen.pipeline == nullptr) {
+    return record_failure(chosen.reason, nullptr, LoadStatus::kQuarantined);
+  }
+  const auto& pipeline = *chosen.pipeline;
+  file.pipeline = std::string(pipeline.name());
+  outcome.pipeline = file.pipeline;
+
+  RejectSpool rejects;
+  std::string failure;
+  try {
+    db::LibpqTransaction transaction(connection);
+    db::Ledger ledger(connection);
+    ledger.lock_content(file.sha256);
+    if (const auto earlier = ledger.find_loaded(file.sha256)) {
+      outcome.duplicate_of = *earlier;
+      if (!options_.dry_run) {
+        outcome.file_id = ledger.record_duplicate(file, *earlier);
+        transaction.commit();
+      }
+      return finish(LoadStatus::kDuplicate);
+    }
+    outcome.file_id = ledger.begin_load(file);
+    const auto streamed =
+        RowStreamer(pipeline, options_, connection, rejects).stream(path, outcome.file_id);
+    outcome.rows_rejected = rejects.count();
+    outcome.first_rejects = rejects.first();
+    outcome.warnings = streamed.warnings;
+    failure = too_many_rejects(streamed, rejects.count(), options_);
+    if (failure.empty()) {
+      outcome.rows_loaded = streamed.rows_loaded;
+      rejects.copy_into_ledger(connection, outcome.file_id);
+      ledger.finish_load(outcome.file_id, streamed.rows_loaded, rejects.count());
+      if (options_.dry_run) {
+        transaction.rollback();
+      } else {
+        transaction.commit();
+      }
+      return finish(LoadStatus::kLoaded);
+    }
+  } catch (const pipeline::FileRejected& error) {
+    failure = error.what();
+  } catch (const FileFailure& error) {
+    failure = error.what();
+  } catch (const csv::InputError& error) {
+    failure = error.what();
+  } catch (const db::PgError& error) {
+    switch (db::classify_exception(error)) {
+      case db::ErrorClass::kRetry:
+        throw RetryLater(error.what());
+      case db::ErrorClass::kFailFile:
+        failure = std::string("the database refused the rows: ") + error.what();
+        break;
+      case db::ErrorClass::kFatal:
+        throw;
+    }
+  }
+  outcome.rows_loaded = 0;
+  outcome.rows_rejected = rejects.count();
+  outcome.first_rejects = rejects.first();
+  return record_failure(failure, &rejects, LoadStatus::kFailed);
+}
+
+}  // namespace dp::ingest

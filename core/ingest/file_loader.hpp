@@ -1,0 +1,37 @@
+#pragma once
+
+#include <filesystem>
+
+#include "core/db/libpq_connection.hpp"
+#include "core/ingest/load_types.hpp"
+#include "core/pipeline/pipeline_registry.hpp"
+
+namespace dp::ingest {
+
+/// Raised when a load is abandoned because the service is stopping; the transaction was rolled
+/// back and the file stays where it is for the next start.
+struct LoadCancelled : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Loads one file as one unit of work: its staging rows, its rejects and its ledger row become
+/// visible together or not at all. Used by watch mode, --ingest and --check alike.
+class FileLoader {
+ public:
+  FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options);
+
+  /// Fingerprints, dispatches, streams and commits `path` on `connection`. A bad file is an
+  /// outcome (failed/quarantined, recorded in the ledger), never an exception. Throws RetryLater
+  /// when the database is unreachable, LoadCancelled on shutdown, and db::PgError for errors
+  /// that retrying cannot fix.
+  LoadOutcome load(db::LibpqConnection& connection, const std::filesystem::path& path) const;
+
+ private:
+  const pipeline::PipelineRegistry& registry_;
+  LoadOptions options_;
+};
+
+/// The name a kind sees: the file name without a trailing `.gz`.
+std::string logical_file_name(const std::filesystem::path& path);
+
+}  // namespace dp::ingest

@@ -1,0 +1,95 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/csv/row_error.hpp"
+#include "core/pipeline/pipeline.hpp"
+
+namespace dp::ingest {
+
+/// What to do with a file that has bad rows.
+enum class OnRowError {
+  /// Load the good rows, reject the bad ones (up to max_reject_ratio).
+  kContinue,
+  /// Any bad row fails the whole file.
+  kSkipFile,
+};
+
+/// Progress of one load, reported every few seconds for large files.
+struct LoadProgress {
+  std::string file_name;
+  std::uint64_t rows = 0;
+  std::uint64_t bytes_read = 0;
+  std::uint64_t bytes_total = 0;
+  double seconds = 0;
+};
+
+/// How one file is loaded; built from the settings, so the loader itself reads no settings.
+struct LoadOptions {
+  std::string staging_schema = "staging";
+  OnRowError on_error = OnRowError::kContinue;
+  /// Above this share of rejected rows the file fails as a whole and nothing of it is loaded.
+  double max_reject_ratio = 0.1;
+  pipeline::ExtraColumns extra_columns = pipeline::ExtraColumns::kIgnore;
+  std::size_t max_record_bytes = 16 * 1024 * 1024;
+  /// Read only the first N data rows (trying a new feed); nullopt reads all.
+  std::optional<std::uint64_t> row_limit;
+  /// --check: do everything except commit.
+  bool dry_run = false;
+  /// Called every `progress_interval` while a file loads.
+  std::function<void(const LoadProgress&)> on_progress;
+  std::chrono::milliseconds progress_interval{std::chrono::seconds(3)};
+  /// Set from another thread to abandon the load (shutdown): the transaction rolls back.
+  const std::atomic<bool>* cancel = nullptr;
+};
+
+/// How a file's load ended.
+enum class LoadStatus {
+  kLoaded,
+  /// The same content was loaded before; nothing new was written to staging.
+  kDuplicate,
+  /// The file was read but could not be loaded (too many rejects, missing column, ...).
+  kFailed,
+  /// No kind (or more than one) claims the file.
+  kQuarantined,
+};
+
+/// Stable lower-case name of a status for logs, metrics and --status.
+const char* to_string(LoadStatus status);
+
+/// The result of one unit of work, committed (or, for --check, what would have been).
+struct LoadOutcome {
+  LoadStatus status = LoadStatus::kFailed;
+  std::filesystem::path path;
+  std::string pipeline;
+  std::int64_t file_id = 0;
+  std::int64_t duplicate_of = 0;
+  std::string sha256;
+  std::uint64_t size_bytes = 0;
+  std::uint64_t rows_loaded = 0;
+  std::uint64_t rows_rejected = 0;
+  /// Why the file failed or was quarantined; empty otherwise.
+  std::string error;
+  /// The first rejects (at most kKeptRejects), for the error report and --check.
+  std::vector<csv::RowError> first_rejects;
+  std::vector<std::string> warnings;
+  double seconds = 0;
+};
+
+/// How many rejects an outcome keeps in memory; all of them go to the database.
+inline constexpr std::size_t kKeptRejects = 20;
+
+/// A database problem that a later attempt may not have (server down, connection lost): the
+/// file stays where it is and is tried again.
+struct RetryLater : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+}  // namespace dp::ingest

@@ -1,0 +1,72 @@
+#include "core/table/ddl.hpp"
+
+namespace dp::table {
+
+std::string quote_identifier(std::string_view name) {
+  std::string quoted;
+  quoted.reserve(name.size() + 2);
+  quoted += '"';
+  for (const char c : name) {
+    if (c == '"') {
+      quoted += '"';
+    }
+    quoted += c;
+  }
+  quoted += '"';
+  return quoted;
+}
+
+std::string sql_type(const ColumnModel& column) {
+  switch (column.type) {
+    case ColumnType::kText:
+      return "text";
+    case ColumnType::kInt32:
+      return "integer";
+    case ColumnType::kInt64:
+      return "bigint";
+    case ColumnType::kNumeric:
+      if (column.numeric_precision > 0) {
+        return "numeric(" + std::to_string(column.numeric_precision) + "," +
+               std::to_string(column.numeric_scale) + ")";
+      }
+      return "numeric";
+    case ColumnType::kBoolean:
+      return "boolean";
+    case ColumnType::kDate:
+      return "date";
+    case ColumnType::kTimestamp:
+      return "timestamp";
+    case ColumnType::kTimestampTz:
+      return "timestamptz";
+    case ColumnType::kTextArray:
+      return "text[]";
+  }
+  return "text";
+}
+
+std::string create_table_sql(std::string_view schema, const TableModel& model) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(schema) + "." +
+                    quote_identifier(model.table) + " (" + quote_identifier(kFileIdColumn) +
+                    " bigint NOT NULL, " + quote_identifier(kLineNoColumn) + " bigint NOT NULL";
+  for (const ColumnModel& column : model.columns) {
+    sql += ", " + quote_identifier(column.name) + " " + sql_type(column);
+    if (!column.nullable) {
+      sql += " NOT NULL";
+    }
+  }
+  sql += ", PRIMARY KEY (" + quote_identifier(kFileIdColumn) + ", " +
+         quote_identifier(kLineNoColumn) + "))";
+  return sql;
+}
+
+std::string copy_statement(std::string_view schema, const TableModel& model) {
+  std::string sql = "COPY " + quote_identifier(schema) + "." + quote_identifier(model.table) +
+                    " (" + quote_identifier(kFileIdColumn) + ", " + quote_identifier(kLineNoColumn);
+  for (const ColumnModel& column : model.columns) {
+    sql += ", " + quote_identifier(column.name);
+  }
+  sql += ") FROM STDIN (FORMAT binary)";
+  return sql;
+}
+
+}  // namespace dp::table
