@@ -56,19 +56,16 @@ std::string render_bar_chart(ChartFrame frame, const BarChartData& data) {
   const double group_height = bar * static_cast<double>(series_count) + 12;
   const bool has_legend = data.series.size() > 1 || !data.marker_name.empty();
 
-  // Height: title, legend, rows, x axis.
-  double legend_height = 0;
-  if (has_legend) {
-    std::vector<std::string> names = data.series;
-    legend_height = 20 * (1 + std::floor(static_cast<double>(names.size()) / 6)) + 6;
-  }
-  const double top = 44 + legend_height;
-  frame.height = std::max(
-      frame.height,
-      top + group_height * static_cast<double>(std::max<std::size_t>(data.groups.size(), 3)) + 62);
+  // Height: title, legend, rows, x axis. The marker's legend entry sits at the right end.
+  const double legend_width = frame.width - 80 - (data.marker_name.empty() ? 0 : 160);
+  const double legend_rows =
+      has_legend ? std::max(legend_height(legend_width, data.series), 20.0) + 4 : 0;
+  const double top = 44 + legend_rows;
+  const auto rows = static_cast<double>(std::max<std::size_t>(data.groups.size(), 3));
+  frame.height = std::max(frame.height, top + group_height * rows + 62);
   SvgCanvas canvas(frame);
   if (has_legend) {
-    canvas.legend(60, 48, frame.width - 240, data.series);
+    canvas.legend(60, 48, legend_width, data.series);
   }
 
   const Extent extent = extent_of(data);
@@ -101,7 +98,7 @@ std::string render_bar_chart(ChartFrame frame, const BarChartData& data) {
   for (const auto& tick : axis.ticks) {
     const double x = place(tick.value, axis, data.scale, area.left, area.right);
     canvas.line(x, area.top, x, area.bottom, tick.value == axis.min ? "axis" : "grid-x");
-    canvas.text(x, area.bottom + 18, tick.label, "tick", "middle");
+    canvas.bottom_tick_label(x, area.bottom + 18, tick.label);
   }
   canvas.line(area.left, area.bottom, area.right, area.bottom, "axis");
 
@@ -115,6 +112,10 @@ std::string render_bar_chart(ChartFrame frame, const BarChartData& data) {
       const double bar_y = y + bar * static_cast<double>(s);
       const auto& value = group.values[s];
       const std::string series_name = s < data.series.size() ? data.series[s] + ": " : "";
+      std::optional<double> marker_x;
+      if (s < group.markers.size() && group.markers[s]) {
+        marker_x = place(*group.markers[s], axis, data.scale, area.left, area.right);
+      }
       if (value) {
         const double end = place(*value, axis, data.scale, area.left, area.right);
         const bool drawable = data.scale == BarScale::kLinear || *value > 0;
@@ -122,20 +123,20 @@ std::string render_bar_chart(ChartFrame frame, const BarChartData& data) {
           canvas.rect(area.left, bar_y + 1, end - area.left, bar - 2, series_colour(s),
                       fmt::format("{}: {}{}", group.label, series_name, value_text(*value, data)));
         }
-        canvas.text((drawable ? end : area.left) + 5, bar_y + bar / 2 + 4, value_text(*value, data),
-                    "value");
+        // The value follows the bar, or the marker when the marker lies beyond the bar's end.
+        const double after = std::max(drawable ? end : area.left, marker_x.value_or(0) + 2);
+        canvas.text(after + 5, bar_y + bar / 2 + 4, value_text(*value, data), "value");
       }
-      if (s < group.markers.size() && group.markers[s]) {
-        const double x = place(*group.markers[s], axis, data.scale, area.left, area.right);
-        canvas.line(x, bar_y - 1, x, bar_y + bar + 1, "marker");
+      if (marker_x) {
+        canvas.line(*marker_x, bar_y - 1, *marker_x, bar_y + bar + 1, "marker");
       }
     }
     y += group_height;
   }
   if (!data.marker_name.empty()) {
-    const double x = frame.width - 170;
-    canvas.line(x, 44, x, 58, "marker");
-    canvas.text(x + 8, 56, data.marker_name, "legend");
+    const double x = frame.width - text_width(data.marker_name, kTickFont) - 40;
+    canvas.line(x, 38, x, 52, "marker");
+    canvas.text(x + 8, 49, data.marker_name, "legend");
   }
   return canvas.finish();
 }

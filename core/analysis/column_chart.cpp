@@ -71,7 +71,7 @@ std::string render_stacked_columns(const ChartFrame& frame, const StackedColumnD
     if (c % every == 0) {
       const double middle = x + column_width / 2;
       canvas.line(middle, area.bottom, middle, area.bottom + 5, "axis");
-      canvas.text(middle, area.bottom + 20, data.columns[c], "tick", "middle");
+      canvas.bottom_tick_label(middle, area.bottom + 20, data.columns[c]);
     }
   }
   return canvas.finish();

@@ -66,7 +66,7 @@ std::string render_line_chart(const ChartFrame& frame, const std::vector<LineSer
     const double x = scale_linear(tick.value, x_min, x_max, area.left, area.right);
     canvas.line(x, area.top, x, area.bottom, "grid-x");
     canvas.line(x, area.bottom, x, area.bottom + 5, "axis");
-    canvas.text(x, area.bottom + 20, tick.label, "tick", "middle");
+    canvas.bottom_tick_label(x, area.bottom + 20, tick.label);
   }
 
   for (std::size_t i = 0; i < series.size(); ++i) {

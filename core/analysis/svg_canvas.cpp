@@ -19,7 +19,40 @@ std::string num(double value) {
   return fmt::format("{:.1f}", value);
 }
 
+constexpr double kLegendRow = 20;
+constexpr double kLegendSwatch = 12;
+
+struct LegendItem {
+  double x = 0;
+  double y = 0;
+  std::string label;
+};
+
+/// Where each legend entry goes: left to right, wrapping to a new row at `max_width`.
+std::vector<LegendItem> layout_legend(double x, double y, double max_width,
+                                      const std::vector<std::string>& names) {
+  std::vector<LegendItem> items;
+  double cursor = x;
+  double row_y = y;
+  for (const auto& name : names) {
+    auto label = truncate_to_width(name, kTickFont, 220);
+    const double width = kLegendSwatch + 6 + text_width(label, kTickFont) + 18;
+    if (cursor > x && cursor + width > x + max_width) {
+      cursor = x;
+      row_y += kLegendRow;
+    }
+    items.push_back({cursor, row_y, std::move(label)});
+    cursor += width;
+  }
+  return items;
+}
+
 }  // namespace
+
+double legend_height(double max_width, const std::vector<std::string>& names) {
+  const auto items = layout_legend(0, 0, max_width, names);
+  return items.empty() ? 0 : items.back().y + kLegendRow;
+}
 
 std::string_view series_colour(std::size_t index) {
   return kPalette[index % kPalette.size()];
@@ -82,6 +115,11 @@ void SvgCanvas::circle(double x, double y, double radius, std::string_view colou
                   num(x), num(y), num(radius), html_escape(colour), html_escape(tooltip));
 }
 
+void SvgCanvas::bottom_tick_label(double x, double y, std::string_view label) {
+  const double half = text_width(label, kTickFont) / 2;
+  text(std::clamp(x, half + 4, frame_.width - half - 4), y, label, "tick", "middle");
+}
+
 void SvgCanvas::axis_labels(const PlotArea& area) {
   const double middle_y = (area.top + area.bottom) / 2;
   text(18, middle_y, frame_.y_label, "axis-label", "middle", -90);
@@ -99,24 +137,14 @@ void SvgCanvas::value_axis_left(const PlotArea& area, const Axis& axis) {
 
 double SvgCanvas::legend(double x, double y, double max_width,
                          const std::vector<std::string>& names) {
-  constexpr double kRow = 20;
-  constexpr double kSwatch = 12;
-  double cursor = x;
-  double row_y = y;
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    const auto label = truncate_to_width(names[i], kTickFont, 220);
-    const double item = kSwatch + 6 + text_width(label, kTickFont) + 18;
-    if (cursor > x && cursor + item > x + max_width) {
-      cursor = x;
-      row_y += kRow;
-    }
+  const auto items = layout_legend(x, y, max_width, names);
+  for (std::size_t i = 0; i < items.size(); ++i) {
     out_ += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"/>\n",
-                        num(cursor), num(row_y - kSwatch + 2), num(kSwatch), num(kSwatch),
-                        series_colour(i));
-    text(cursor + kSwatch + 6, row_y + 1, label, "legend");
-    cursor += item;
+                        num(items[i].x), num(items[i].y - kLegendSwatch + 2), num(kLegendSwatch),
+                        num(kLegendSwatch), series_colour(i));
+    text(items[i].x + kLegendSwatch + 6, items[i].y + 1, items[i].label, "legend");
   }
-  return names.empty() ? 0 : row_y - y + kRow;
+  return legend_height(max_width, names);
 }
 
 void SvgCanvas::no_data(const PlotArea& area) {

@@ -61,6 +61,8 @@ class SvgCanvas {
   /// A point marker with a tooltip.
   void circle(double x, double y, double radius, std::string_view colour, std::string_view tooltip);
 
+  /// A tick label centred under `x`, shifted inwards where it would be cut at the chart's edge.
+  void bottom_tick_label(double x, double y, std::string_view label);
   /// The frame's y-axis label (rotated, left edge) and x-axis label (bottom centre).
   void axis_labels(const PlotArea& area);
   /// Horizontal grid lines and left tick labels of a value axis mapped onto the plot's height.
@@ -80,6 +82,10 @@ class SvgCanvas {
   ChartFrame frame_;
   std::string out_;
 };
+
+/// The height SvgCanvas::legend will take for `names` wrapped to `max_width`, so a chart can
+/// size itself before drawing.
+double legend_height(double max_width, const std::vector<std::string>& names);
 
 /// Where `value` falls between `from` and `to` on a linear axis.
 double scale_linear(double value, double axis_min, double axis_max, double from, double to);

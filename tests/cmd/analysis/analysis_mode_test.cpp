@@ -3,10 +3,13 @@
 // files), with a broken view file, and beside a running pipeline.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <future>
 #include <map>
 #include <set>
 #include <thread>
+
+#include <fmt/format.h>
 
 #include "core/csv/csv_reader.hpp"
 #include "core/warehouse/pipeline_lock.hpp"
@@ -325,7 +328,9 @@ TEST_CASE("--analysis never reads a warehouse while a pipeline run is building i
     CHECK(wait_until(
         [&] {
           return query_rows(environment.database().conninfo(),
-                            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+                            "SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted "
+                            "AND database = (SELECT oid FROM pg_database "
+                            "WHERE datname = current_database())")
                      .size() == 1;
         },
         std::chrono::seconds(60)));

@@ -61,7 +61,7 @@ class SampleAnalysis {
   PipelineEnvironment& environment() { return environment_; }
   const std::string& output() const { return output_; }
   int exit_code() const { return exit_code_; }
-  fs::path exports() const { return environment_.settings().exports_dir / "analysis"; }
+  fs::path exports() { return environment_.settings().exports_dir / "analysis"; }
 
  private:
   SampleAnalysis() {

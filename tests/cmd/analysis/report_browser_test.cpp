@@ -134,6 +134,9 @@ TEST_CASE("the sample report renders every chart without console errors and scre
   const auto page = run.exports() / "report.html";
   check_renders_cleanly(page, true);
 
+  // The page and its screenshot stay in the build folder for people (and CI artifacts) to see.
+  fs::copy_file(page, fs::path(DP_TEST_BUILD_DIR) / "analysis-report.html",
+                fs::copy_options::overwrite_existing);
   const auto screenshot = fs::path(DP_TEST_BUILD_DIR) / "analysis-report.png";
   fs::remove(screenshot);
   const auto shot = run_chromium(page, "--screenshot=" + screenshot.string());
@@ -148,5 +151,8 @@ TEST_CASE("the sample report renders every chart without console errors and scre
 TEST_CASE("the empty report renders cleanly and says there is no data yet") {
   PipelineEnvironment environment;
   REQUIRE(run_analysis_mode(environment.settings()) == 0);
-  check_renders_cleanly(environment.settings().exports_dir / "analysis" / "report.html", false);
+  const auto page = environment.settings().exports_dir / "analysis" / "report.html";
+  check_renders_cleanly(page, false);
+  fs::copy_file(page, fs::path(DP_TEST_BUILD_DIR) / "analysis-report-empty.html",
+                fs::copy_options::overwrite_existing);
 }

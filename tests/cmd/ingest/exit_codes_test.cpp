@@ -15,30 +15,20 @@ TEST_CASE("an unknown flag exits 2 and names the flag") {
   CHECK(fx.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'ingest'") == "0");
 }
 
-TEST_CASE("a mode that is not built yet exits 2 with a message") {
+TEST_CASE("two modes, or an option of another mode, exit 2 naming them") {
   OneShotFixture fx;
-  // The modes the command line accepts; the ones a build does not implement yet must say so.
-  const std::vector<std::vector<std::string>> modes{
-      {"--pipeline"},
-      {"--analysis"},
-      {"--status"},
-      {"--health"},
-      {"--generate", "user_traffic", "--rows", "1", "--out", (fx.root() / "gen").string()}};
-  int unbuilt = 0;
-  for (const auto& mode : modes) {
-    const auto run = fx.run(mode);
-    INFO(mode.front() << ": " << describe(run));
-    if (run.err.find("not built yet") != std::string::npos) {
-      ++unbuilt;
-      CHECK(run.exit_code == 2);
-      CHECK(run.err.find(mode.front()) != std::string::npos);
-      CHECK(run.out.empty());
-    } else {
-      // Built: its own contract applies; here it must at least not claim usage errors.
-      CHECK(run.exit_code != 2);
-    }
-  }
-  MESSAGE(unbuilt << " of " << modes.size() << " modes are not built yet");
+  const auto file = fx.data_file("user_traffic_a.csv", traffic_csv(3, 1));
+  const auto two_modes = fx.run({"--ingest", "--check", file.string()});
+  INFO(describe(two_modes));
+  CHECK(two_modes.exit_code == 2);
+  CHECK(two_modes.err.find("--ingest") != std::string::npos);
+  CHECK(two_modes.err.find("--check") != std::string::npos);
+
+  const auto foreign = fx.run({"--ingest", "--full", file.string()});
+  INFO(describe(foreign));
+  CHECK(foreign.exit_code == 2);
+  CHECK(foreign.err.find("--full") != std::string::npos);
+  CHECK(fx.scalar("SELECT count(*) FROM pg_namespace WHERE nspname = 'ingest'") == "0");
 }
 
 TEST_CASE("a bad setting exits 2 naming the key, from the command line or the environment") {

@@ -76,7 +76,7 @@ TEST_CASE("kill -9 in the middle of a large load, then a restart: every row exac
   CHECK(fx.stop() == 0);
 }
 
-TEST_CASE("SIGTERM during a large load exits 0; the next start loads what is left, once") {
+TEST_CASE("SIGTERM during a large load exits 0, and the next start loads what is left once") {
   WatchFixture fx;
   fx.start();
   const auto file = drop_big_file_and_wait_for_copy(fx);

@@ -52,7 +52,7 @@ TEST_CASE("a slow writer that keeps the file open over seconds: loaded once, com
   CHECK(fx.stop() == 0);
 }
 
-TEST_CASE("a .part file is never read; renamed to its final name it is loaded once") {
+TEST_CASE("a .part file is never read, and renamed to its final name it is loaded once") {
   WatchFixture fx;
   fx.start();
   const auto part = fx.imports() / "user_traffic_download.csv.part";
