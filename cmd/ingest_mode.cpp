@@ -17,13 +17,16 @@
 namespace dp::cmd {
 namespace {
 
-void print_outcome(const ingest::LoadOutcome& outcome, bool check) {
+void print_outcome(const ingest::LoadOutcome& outcome, bool check, bool trial) {
   const auto name = outcome.path.string();
   switch (outcome.status) {
     case ingest::LoadStatus::kLoaded:
-      std::cout << fmt::format("{}: {} {} rows into {}, {} rejected ({:.2f} s)\n", name,
+      std::cout << fmt::format("{}: {} {} rows into {}, {} rejected ({:.2f} s){}\n", name,
                                check ? "would load" : "loaded", outcome.rows_loaded,
-                               outcome.pipeline, outcome.rows_rejected, outcome.seconds);
+                               outcome.pipeline, outcome.rows_rejected, outcome.seconds,
+                               trial && !check ? "; a trial load (--limit): kept out of the "
+                                                 "warehouse, replaced by the full load"
+                                               : "");
       break;
     case ingest::LoadStatus::kDuplicate:
       std::cout << fmt::format("{}: duplicate of file id {} (same content); not loaded again\n",
@@ -56,8 +59,8 @@ void show_progress(const ingest::LoadProgress& progress) {
                              progress.rows, rate, percent)
               << std::flush;
   } else {
-    spdlog::info("{}: {} rows, {:.0f} rows/s, {:.1f}% of bytes", progress.file_name,
-                 progress.rows, rate, percent);
+    spdlog::info("{}: {} rows, {:.0f} rows/s, {:.1f}% of bytes", progress.file_name, progress.rows,
+                 rate, percent);
   }
 }
 
@@ -91,7 +94,7 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
       if (isatty(STDERR_FILENO)) {
         std::cerr << "\r\033[K" << std::flush;
       }
-      print_outcome(outcome, check);
+      print_outcome(outcome, check, command_line.limit.has_value());
       if (!check && outcome.status == ingest::LoadStatus::kLoaded && outcome.rows_rejected > 0) {
         const auto exported = ingest::export_rejects(connection, outcome, move);
         std::cout << fmt::format("  rejects written to {}\n", exported.string());

@@ -42,21 +42,24 @@ nlohmann::json report_json(const db::StatusReport& report) {
     const auto& run = *report.last_run;
     nlohmann::json counts = nlohmann::json::array();
     for (const auto& row : run.reconciliation) {
-      counts.push_back({{"subject", row.subject},
-                        {"target", row.target},
-                        {"staging_rows", row.staging_rows},
-                        {"inserted", row.inserted},
-                        {"updated", row.updated},
-                        {"deleted", row.deleted},
-                        {"unplaced", row.unplaced},
-                        {"reason", row.reason.empty() ? nlohmann::json(nullptr)
-                                                      : nlohmann::json(row.reason)}});
+      counts.push_back(
+          {{"subject", row.subject},
+           {"target", row.target},
+           {"staging_rows", row.staging_rows},
+           {"inserted", row.inserted},
+           {"updated", row.updated},
+           {"deleted", row.deleted},
+           {"unplaced", row.unplaced},
+           {"reason", row.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(row.reason)}});
     }
     json["last_warehouse_run"] = {
-        {"batch_id", run.batch_id}, {"mode", run.mode},
-        {"status", run.status},     {"started_at", run.started_at},
+        {"batch_id", run.batch_id},
+        {"mode", run.mode},
+        {"status", run.status},
+        {"started_at", run.started_at},
         {"seconds", run.seconds ? nlohmann::json(*run.seconds) : nlohmann::json(nullptr)},
-        {"files", run.files},       {"error", run.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.error)},
+        {"files", run.files},
+        {"error", run.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(run.error)},
         {"reconciliation", counts}};
   } else {
     json["last_warehouse_run"] = nullptr;

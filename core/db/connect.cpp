@@ -4,21 +4,25 @@
 #include <array>
 #include <thread>
 
-#include <pqxx/pqxx>
 #include <spdlog/spdlog.h>
-
+#include <pqxx/pqxx>
 
 namespace dp::db {
 
 bool is_permanent_connect_failure(const std::string& message) {
-  static constexpr std::array kPermanent = {
-      "password authentication failed", "no password supplied", "does not exist",
-      "Peer authentication failed",     "pg_hba.conf",          "permission denied",
-      "invalid connection option",      "invalid URI",          "missing \"=\"",
-      "SSL is not enabled",             "certificate"};
-  return std::any_of(kPermanent.begin(), kPermanent.end(), [&](const char* needle) {
-    return message.find(needle) != std::string::npos;
-  });
+  static constexpr std::array kPermanent = {"password authentication failed",
+                                            "no password supplied",
+                                            "does not exist",
+                                            "Peer authentication failed",
+                                            "pg_hba.conf",
+                                            "permission denied",
+                                            "invalid connection option",
+                                            "invalid URI",
+                                            "missing \"=\"",
+                                            "SSL is not enabled",
+                                            "certificate"};
+  return std::any_of(kPermanent.begin(), kPermanent.end(),
+                     [&](const char* needle) { return message.find(needle) != std::string::npos; });
 }
 
 std::unique_ptr<pqxx::connection> connect_with_retry(const std::string& conninfo,
@@ -65,8 +69,7 @@ std::unique_ptr<pqxx::connection> connect_with_retry(const std::string& conninfo
 void ensure_database(const std::string& admin_conninfo, const std::string& database) {
   pqxx::connection connection(admin_conninfo);
   pqxx::nontransaction work(connection);
-  const auto exists =
-      work.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", database);
+  const auto exists = work.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", database);
   if (exists.empty()) {
     work.exec0("CREATE DATABASE " + connection.quote_name(database));
     spdlog::info("created database {}", database);

@@ -27,7 +27,9 @@ int version_of(const fs::path& version_dir) {
   }
 }
 
-struct passwd* lookup_user(const std::string& name) { return getpwnam(name.c_str()); }
+struct passwd* lookup_user(const std::string& name) {
+  return getpwnam(name.c_str());
+}
 
 void ensure_system_user(const std::string& name) {
   if (lookup_user(name) != nullptr) {
@@ -37,8 +39,8 @@ void ensure_system_user(const std::string& name) {
       {"useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", name});
   // Two starters may race to create the user; the loser sees "already exists".
   if (result.exit_code != 0 && lookup_user(name) == nullptr) {
-    throw std::runtime_error("cannot create system user " + name + " for PostgreSQL: " +
-                             result.output);
+    throw std::runtime_error("cannot create system user " + name +
+                             " for PostgreSQL: " + result.output);
   }
 }
 
@@ -50,8 +52,7 @@ void chown_tree(const fs::path& path, uid_t uid, gid_t gid) {
 
 }  // namespace
 
-EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options)
-    : options_(std::move(options)) {
+EmbeddedPostgres::EmbeddedPostgres(EmbeddedPostgresOptions options) : options_(std::move(options)) {
   options_.root = fs::absolute(options_.root);
   data_dir_ = options_.root / "pgdata";
   socket_dir_ = options_.root / "pgrun";
@@ -82,7 +83,8 @@ fs::path EmbeddedPostgres::find_bin_dir() {
   std::error_code ignored;
   for (const auto& entry : fs::directory_iterator("/usr/lib/postgresql", ignored)) {
     const auto candidate = entry.path() / "bin";
-    if (fs::exists(candidate / "initdb") && version_of(entry.path()) > version_of(best.parent_path())) {
+    if (fs::exists(candidate / "initdb") &&
+        version_of(entry.path()) > version_of(best.parent_path())) {
       best = candidate;
     }
   }
@@ -158,8 +160,14 @@ void EmbeddedPostgres::init_cluster() {
     return;
   }
   spdlog::info("embedded PostgreSQL: creating a new cluster in {}", data_dir_.string());
-  std::vector<std::string> argv{(bin_dir_ / "initdb").string(), "-A", "trust", "-E", "UTF8",
-                                "--locale=C.UTF-8", "-D", data_dir_.string()};
+  std::vector<std::string> argv{(bin_dir_ / "initdb").string(),
+                                "-A",
+                                "trust",
+                                "-E",
+                                "UTF8",
+                                "--locale=C.UTF-8",
+                                "-D",
+                                data_dir_.string()};
   if (!options_.fsync) {
     argv.push_back("--no-sync");
   }
@@ -191,9 +199,9 @@ void EmbeddedPostgres::start() {
     return;
   }
   const int port = options_.tcp_port > 0 ? options_.tcp_port : kEmbeddedSocketPort;
-  std::string server_options = "-p " + std::to_string(port) + " -k " + socket_dir_.string() +
-                               " -c listen_addresses=" +
-                               (options_.tcp_port > 0 ? std::string("127.0.0.1") : std::string("''"));
+  std::string server_options =
+      "-p " + std::to_string(port) + " -k " + socket_dir_.string() + " -c listen_addresses=" +
+      (options_.tcp_port > 0 ? std::string("127.0.0.1") : std::string("''"));
   if (!options_.fsync) {
     server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   }
@@ -214,8 +222,8 @@ void EmbeddedPostgres::start() {
   }
   started_ = true;
   spdlog::info("embedded PostgreSQL {} running: data {}, socket {}; connect with: {}",
-               bin_dir_.parent_path().filename().string(), data_dir_.string(),
-               socket_dir_.string(), psql_command("dataprocessor"));
+               bin_dir_.parent_path().filename().string(), data_dir_.string(), socket_dir_.string(),
+               psql_command("dataprocessor"));
 }
 
 void EmbeddedPostgres::stop() {
@@ -223,9 +231,9 @@ void EmbeddedPostgres::stop() {
     return;
   }
   started_ = false;
-  const auto result = util::run_process(as_cluster_user(
-      {(bin_dir_ / "pg_ctl").string(), "-w", "-t", "60", "-D", data_dir_.string(), "-m", "fast",
-       "stop"}));
+  const auto result =
+      util::run_process(as_cluster_user({(bin_dir_ / "pg_ctl").string(), "-w", "-t", "60", "-D",
+                                         data_dir_.string(), "-m", "fast", "stop"}));
   if (result.exit_code != 0) {
     throw std::runtime_error("pg_ctl stop failed: " + result.output);
   }
@@ -234,14 +242,14 @@ void EmbeddedPostgres::stop() {
 
 std::string EmbeddedPostgres::conninfo(const std::string& database) const {
   const int port = options_.tcp_port > 0 ? options_.tcp_port : kEmbeddedSocketPort;
-  return "host=" + socket_dir_.string() + " port=" + std::to_string(port) + " user=" +
-         role_name() + " dbname=" + database;
+  return "host=" + socket_dir_.string() + " port=" + std::to_string(port) + " user=" + role_name() +
+         " dbname=" + database;
 }
 
 std::string EmbeddedPostgres::psql_command(const std::string& database) const {
   const int port = options_.tcp_port > 0 ? options_.tcp_port : kEmbeddedSocketPort;
-  return "psql -h " + socket_dir_.string() + " -p " + std::to_string(port) + " -U " +
-         role_name() + " " + database;
+  return "psql -h " + socket_dir_.string() + " -p " + std::to_string(port) + " -U " + role_name() +
+         " " + database;
 }
 
 }  // namespace dp::db

@@ -6,10 +6,10 @@
 #include <regex>
 #include <sstream>
 
-#include <pqxx/pqxx>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
+#include <pqxx/pqxx>
 
 #include "core/log/logging.hpp"
 #include "core/util/sha256.hpp"
@@ -165,8 +165,8 @@ MigrationResult apply_migrations(pqxx::connection& connection, const MigrationOp
           file.version, file.name, file.checksum);
       work.commit();
     } catch (const pqxx::sql_error& error) {
-      throw MigrationError("migration " + file.path.filename().string() + " failed: " +
-                           error.what());
+      throw MigrationError("migration " + file.path.filename().string() +
+                           " failed: " + error.what());
     }
     result.applied.push_back(file.path.filename().string());
   }

@@ -81,7 +81,8 @@ std::optional<WarehouseRunSummary> last_run(pqxx::work& work, const std::string&
   const auto counts = work.exec_params(
       "SELECT subject, target, staging_rows, inserted, updated, deleted, unplaced, "
       "coalesce(reason, '') FROM " +
-          work.quote_name(dw_schema) + ".etl_reconciliation WHERE batch_id = $1 "
+          work.quote_name(dw_schema) +
+          ".etl_reconciliation WHERE batch_id = $1 "
           "ORDER BY subject, target",
       run.batch_id);
   for (const auto& count : counts) {

@@ -34,7 +34,8 @@ DispatchResult dispatch(const pipeline::PipelineRegistry& registry,
   }
   if (by_name.size() > 1) {
     return {nullptr, "file name " + file_name + " matches " + std::to_string(by_name.size()) +
-                         " kinds (" + names_of(by_name) + "); rename it so that one kind claims it"};
+                         " kinds (" + names_of(by_name) +
+                         "); rename it so that one kind claims it"};
   }
   std::optional<std::vector<std::string>> header;
   try {
@@ -50,8 +51,8 @@ DispatchResult dispatch(const pipeline::PipelineRegistry& registry,
     return {by_header.front(), {}};
   }
   if (by_header.size() > 1) {
-    return {nullptr, "the header of " + file_name + " matches " +
-                         std::to_string(by_header.size()) + " kinds (" + names_of(by_header) + ")"};
+    return {nullptr, "the header of " + file_name + " matches " + std::to_string(by_header.size()) +
+                         " kinds (" + names_of(by_header) + ")"};
   }
   return {nullptr, "no kind matches the name " + file_name +
                        " or its header; see docs/file-kinds.md for the names each kind accepts"};

@@ -147,6 +147,27 @@ class RowStreamer {
   RejectSpool& rejects_;
 };
 
+/// A full load replaces earlier trial loads (`--limit`) of the same content: their rows leave
+/// staging in the same transaction, so staging holds each row of the file exactly once.
+void supersede_trials(db::LibpqConnection& connection, db::Ledger& ledger,
+                      const std::string& sha256, const std::string& staging_schema,
+                      const table::TableModel& model, std::int64_t file_id) {
+  const auto trials = ledger.find_trials(sha256);
+  if (trials.empty()) {
+    return;
+  }
+  std::string ids;
+  for (const auto trial : trials) {
+    ids += (ids.empty() ? "" : ",") + std::to_string(trial);
+  }
+  connection.exec_params("DELETE FROM " + table::quote_identifier(staging_schema) + "." +
+                             table::quote_identifier(model.table) +
+                             " WHERE file_id = ANY($1::bigint[])",
+                         {"{" + ids + "}"});
+  ledger.mark_superseded(trials, file_id);
+  spdlog::info("file {} supersedes trial load(s) {} of the same content", file_id, ids);
+}
+
 std::string too_many_rejects(const StreamResult& result, std::uint64_t rejected,
                              const LoadOptions& options) {
   if (rejected == 0) {
@@ -158,9 +179,8 @@ std::string too_many_rejects(const StreamResult& result, std::uint64_t rejected,
   const double total = static_cast<double>(result.rows_loaded + rejected);
   const double ratio = static_cast<double>(rejected) / total;
   if (ratio > options.max_reject_ratio) {
-    return fmt::format("{} of {} rows rejected ({:.1f}%), above max_reject_ratio {:.1f}%",
-                       rejected, result.rows_loaded + rejected, ratio * 100,
-                       options.max_reject_ratio * 100);
+    return fmt::format("{} of {} rows rejected ({:.1f}%), above max_reject_ratio {:.1f}%", rejected,
+                       result.rows_loaded + rejected, ratio * 100, options.max_reject_ratio * 100);
   }
   return {};
 }
@@ -259,7 +279,14 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     if (failure.empty()) {
       outcome.rows_loaded = streamed.rows_loaded;
       rejects.copy_into_ledger(connection, outcome.file_id);
-      ledger.finish_load(outcome.file_id, streamed.rows_loaded, rejects.count());
+      if (options_.row_limit) {
+        ledger.finish_trial(outcome.file_id, streamed.rows_loaded, rejects.count(),
+                            *options_.row_limit);
+      } else {
+        ledger.finish_load(outcome.file_id, streamed.rows_loaded, rejects.count());
+        supersede_trials(connection, ledger, file.sha256, options_.staging_schema,
+                         pipeline.staging_model(), outcome.file_id);
+      }
       if (options_.dry_run) {
         transaction.rollback();
       } else {

@@ -102,6 +102,17 @@ void AtomicFileWriter::commit() {
   sync_folder(path_.parent_path());
 }
 
+fs::path AtomicFileWriter::commit_without_overwrite() {
+  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
+    fd_ = -1;
+    throw std::system_error(errno, std::generic_category(), "cannot write " + path_.string());
+  }
+  fd_ = -1;
+  path_ = move_without_overwrite(temporary_, path_);
+  sync_folder(path_.parent_path());
+  return path_;
+}
+
 void write_file_atomically(const fs::path& path, std::string_view content) {
   AtomicFileWriter writer(path);
   writer.append(content);
@@ -136,7 +147,8 @@ fs::path settle_file(const LoadOutcome& outcome, const MoveOptions& options) {
       fs::remove(outcome.path);
       return {};
     }
-    return move_without_overwrite(outcome.path, options.imports_dir / ".processed" / today() / name);
+    return move_without_overwrite(outcome.path,
+                                  options.imports_dir / ".processed" / today() / name);
   }
   const auto moved = move_without_overwrite(outcome.path, options.imports_dir / ".failed" / name);
   write_file_atomically(moved.string() + ".error.txt", error_report(outcome));
@@ -149,7 +161,8 @@ fs::path quarantine_file(const fs::path& path, const std::string& reason,
   outcome.path = path;
   outcome.status = LoadStatus::kQuarantined;
   outcome.error = reason;
-  const auto moved = move_without_overwrite(path, options.imports_dir / ".failed" / path.filename());
+  const auto moved =
+      move_without_overwrite(path, options.imports_dir / ".failed" / path.filename());
   write_file_atomically(moved.string() + ".error.txt", error_report(outcome));
   return moved;
 }
@@ -189,8 +202,7 @@ fs::path export_rejects(db::LibpqConnection& connection, const LoadOutcome& outc
   if (!ok) {
     throw error;
   }
-  writer.commit();
-  return path;
+  return writer.commit_without_overwrite();
 }
 
 }  // namespace dp::ingest

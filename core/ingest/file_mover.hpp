@@ -34,6 +34,9 @@ class AtomicFileWriter {
   void append(std::string_view bytes);
   /// Flushes, fsyncs and renames into place.
   void commit();
+  /// Like commit(), but never replaces an existing file: takes NAME-1, NAME-2, ... instead and
+  /// returns the name it took.
+  std::filesystem::path commit_without_overwrite();
 
  private:
   std::filesystem::path path_;
@@ -54,7 +57,7 @@ std::filesystem::path quarantine_file(const std::filesystem::path& path, const s
                                       const MoveOptions& options);
 
 /// Writes every reject of a loaded file to `exports/rejects/NAME.rejects.csv` (RFC 4180, with a
-/// header) straight from ingest.rejects.
+/// header) straight from ingest.rejects; a second file of the same name gets NAME-1.rejects.csv.
 std::filesystem::path export_rejects(db::LibpqConnection& connection, const LoadOutcome& outcome,
                                      const MoveOptions& options);
 

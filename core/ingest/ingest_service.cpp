@@ -12,10 +12,10 @@
 #include <thread>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <spdlog/spdlog.h>
 
 #include "core/db/libpq_connection.hpp"
 #include "core/db/pg_error.hpp"
@@ -73,8 +73,8 @@ struct IngestService::Impl {
 
   void quarantine_link(const fs::path& link) {
     try {
-      const auto moved =
-          quarantine_file(link, "symbolic links are not followed; copy the file itself", options.move);
+      const auto moved = quarantine_file(
+          link, "symbolic links are not followed; copy the file itself", options.move);
       spdlog::warn("quarantined symlink {} to {}", link.filename().string(), moved.string());
       watcher.forget(link);
     } catch (const std::exception& error) {
@@ -162,7 +162,8 @@ struct IngestService::Impl {
         finished(file, outcome);
       });
     } catch (const LoadCancelled&) {
-      spdlog::info("{}: load rolled back for shutdown; it stays in imports/", file.filename().string());
+      spdlog::info("{}: load rolled back for shutdown; it stays in imports/",
+                   file.filename().string());
       asio::post(io, [this, file] { finished(file, std::nullopt); });
     } catch (const RetryLater& error) {
       spdlog::warn("{}: {}", file.filename().string(), error.what());
@@ -191,7 +192,8 @@ struct IngestService::Impl {
                      outcome.file_id);
         break;
       case LoadStatus::kDuplicate:
-        spdlog::info("{}: same content as file id {}; not loaded again", name, outcome.duplicate_of);
+        spdlog::info("{}: same content as file id {}; not loaded again", name,
+                     outcome.duplicate_of);
         break;
       case LoadStatus::kFailed:
       case LoadStatus::kQuarantined:
@@ -301,7 +303,9 @@ std::vector<watch::PendingFile> IngestService::pending_files() const {
   return impl_->watcher.pending_files();
 }
 
-bool IngestService::running() const { return impl_->started && !impl_->stopping; }
+bool IngestService::running() const {
+  return impl_->started && !impl_->stopping;
+}
 
 void IngestService::on_outcome(std::function<void(const LoadOutcome&)> callback) {
   impl_->outcome_callback = std::move(callback);

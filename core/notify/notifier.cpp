@@ -2,6 +2,7 @@
 
 #include "core/notify/notifier.hpp"
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <stdexcept>
@@ -196,6 +197,13 @@ struct Notifier::Impl : std::enable_shared_from_this<Notifier::Impl> {
     }
   }
 
+  /// Whether nothing is queued or in flight: a stopping notifier then releases the io_context.
+  bool idle() const {
+    return std::all_of(channels.begin(), channels.end(), [](const Channel& channel) {
+      return !channel.busy && channel.queue.empty();
+    });
+  }
+
   void pump(std::size_t index) {
     auto& channel = channels[index];
     if (abandoned) {
@@ -203,6 +211,9 @@ struct Notifier::Impl : std::enable_shared_from_this<Notifier::Impl> {
       return;
     }
     if (channel.busy || channel.queue.empty()) {
+      if (stopping && idle()) {
+        timer.cancel();
+      }
       return;
     }
     channel.busy = true;
@@ -296,6 +307,9 @@ void Notifier::stop() {
   impl.stopping = true;
   impl.timer.cancel();
   impl.flush_window();
+  if (impl.idle()) {
+    return;
+  }
   impl.timer.expires_after(impl.options.timeout);
   impl.timer.async_wait(
       [weak = std::weak_ptr<Impl>(impl_)](const boost::system::error_code& error) {

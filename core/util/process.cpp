@@ -80,6 +80,8 @@ std::filesystem::path find_on_path(const std::string& name) {
   return {};
 }
 
-bool running_as_root() { return geteuid() == 0; }
+bool running_as_root() {
+  return geteuid() == 0;
+}
 
 }  // namespace dp::util

@@ -18,7 +18,9 @@ Sha256::Sha256() : context_(std::make_unique<Context>()) {
   }
 }
 
-Sha256::~Sha256() { EVP_MD_CTX_free(context_->ctx); }
+Sha256::~Sha256() {
+  EVP_MD_CTX_free(context_->ctx);
+}
 
 void Sha256::update(std::string_view bytes) {
   EVP_DigestUpdate(context_->ctx, bytes.data(), bytes.size());

@@ -40,6 +40,7 @@ class ServiceProcess {
   ServiceProcess(const ServiceProcess&) = delete;
   ServiceProcess& operator=(const ServiceProcess&) = delete;
 
+  /// For signals a test sends itself (SIGINT) and for /proc lookups.
   pid_t pid() const { return pid_; }
   /// Whether the process has not exited yet (reaps it when it has).
   bool running();
@@ -56,6 +57,7 @@ class ServiceProcess {
   /// Waits until the output contains `needle`; false at the deadline or when the process exits
   /// without writing it.
   bool wait_for_output(std::string_view needle, std::chrono::milliseconds timeout);
+  /// Where the output goes, to name in a failure message.
   const std::filesystem::path& output_file() const { return output_file_; }
   /// Peak resident memory of the running process in KiB (VmHWM), 0 when unknown.
   std::uint64_t peak_rss_kib() const;

@@ -13,11 +13,10 @@ TempDir::TempDir() {
   }
   path_ = pattern;
   // Services under test may run as other system users (the PostgreSQL cluster's owner).
-  std::filesystem::permissions(path_, std::filesystem::perms::owner_all |
-                                          std::filesystem::perms::group_read |
-                                          std::filesystem::perms::group_exec |
-                                          std::filesystem::perms::others_read |
-                                          std::filesystem::perms::others_exec);
+  std::filesystem::permissions(
+      path_, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                 std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                 std::filesystem::perms::others_exec);
 }
 
 TempDir::~TempDir() {

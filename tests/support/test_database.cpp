@@ -67,14 +67,16 @@ std::string TestCluster::conninfo(const std::string& database) const {
   return state_->base_conninfo + " dbname=" + database;
 }
 
-std::string TestCluster::root() const { return state_->root; }
+std::string TestCluster::root() const {
+  return state_->root;
+}
 
 void TestCluster::stop_server() {
   const auto pgdata = fs::path(state_->root) / "pgdata";
   const auto bin = db::EmbeddedPostgres::find_bin_dir();
   const std::string owner = getuid() == 0 ? "runuser -u dp_pgtest -- " : "";
-  const auto command = owner + (bin / "pg_ctl").string() + " -w -D " + pgdata.string() +
-                       " -m fast stop > /dev/null";
+  const auto command =
+      owner + (bin / "pg_ctl").string() + " -w -D " + pgdata.string() + " -m fast stop > /dev/null";
   if (std::system(command.c_str()) != 0) {
     throw std::runtime_error("could not stop the test cluster");
   }

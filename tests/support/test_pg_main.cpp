@@ -31,9 +31,9 @@ int main(int argc, char** argv) {
       std::filesystem::remove_all(root, ignored);
       dp::db::EmbeddedPostgres cluster(options_for(root));
       cluster.start();
-      std::ofstream(root / "conninfo") << cluster.conninfo("postgres").substr(
-          0, cluster.conninfo("postgres").rfind(" dbname="))
-                                       << "\n";
+      std::ofstream(root / "conninfo")
+          << cluster.conninfo("postgres").substr(0, cluster.conninfo("postgres").rfind(" dbname="))
+          << "\n";
       // Leave it running for the rest of the ctest run; the cleanup test stops it.
       std::cout << "test cluster running: " << cluster.psql_command() << "\n";
       cluster.release_for_test();

@@ -91,11 +91,23 @@ TEST_CASE("a trial load with --limit does not stop the whole file from loading l
   const auto trial = fx.run({"--ingest", "--limit", "5", file.string()});
   INFO(describe(trial));
   CHECK(trial.exit_code == 0);
+  CHECK(trial.out.find("trial load") != std::string::npos);
+  CHECK(fx.scalar("SELECT status FROM ingest.files") == "trial");
   // The real load of the same bytes: its 35 other rows must not be lost as a "duplicate" of a
   // load that read only 5 of them.
   const auto full = fx.run({"--ingest", file.string()});
   INFO(describe(full));
   CHECK(full.exit_code == 0);
   CHECK(full.out.find("duplicate") == std::string::npos);
+  // Each row once: the trial's 5 rows left staging when the full load committed.
+  CHECK(fx.scalar("SELECT count(*) FROM staging.user_traffic") == "40");
   CHECK(fx.scalar("SELECT count(DISTINCT line_no) FROM staging.user_traffic") == "40");
+  CHECK(fx.scalar("SELECT string_agg(status || ':' || rows_loaded || ':' || "
+                  "coalesce(row_limit::text, '-') || ':' || coalesce(superseded_by::text, '-'), "
+                  "' ' ORDER BY file_id) FROM ingest.files") == "superseded:5:5:2 loaded:40:-:-");
+  // A second full load of the same bytes is a duplicate again.
+  const auto again = fx.run({"--ingest", file.string()});
+  INFO(describe(again));
+  CHECK(again.out.find("duplicate") != std::string::npos);
+  CHECK(fx.scalar("SELECT count(*) FROM staging.user_traffic") == "40");
 }

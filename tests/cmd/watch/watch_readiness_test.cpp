@@ -21,18 +21,11 @@ void write_all(int fd, const std::string& bytes) {
   }
 }
 
-}  // namespace
-
-TEST_CASE("a slow writer that keeps the file open over seconds: loaded once, complete") {
-  WatchFixture fx;
-  fx.start();
-  constexpr std::uint64_t kRows = 4000;
-  const auto content = user_traffic_csv(kRows);
-  const auto path = fx.imports() / "user_traffic_slow_writer.csv";
+/// Writes a user_traffic file into imports/ in pieces cut mid-row, pausing far longer than
+/// settle_ms (100 ms) with the file open, and checks after each pause that nothing was loaded.
+void write_slowly(const WatchFixture& fx, const fs::path& path, const std::string& content) {
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   REQUIRE(fd >= 0);
-  // Eight pieces, cut in the middle of rows, with pauses far longer than settle_ms (100 ms):
-  // a watcher that trusted a quiet size would load half a file and reject a broken row.
   constexpr int kPieces = 8;
   const auto piece = content.size() / kPieces + 7;
   for (std::size_t offset = 0; offset < content.size(); offset += piece) {
@@ -41,14 +34,39 @@ TEST_CASE("a slow writer that keeps the file open over seconds: loaded once, com
     CHECK(fx.count("SELECT count(*) FROM ingest.files") == 0);
   }
   ::close(fd);
+}
 
+/// The file was loaded once and completely, and archived.
+void check_loaded_once(const WatchFixture& fx, const fs::path& path, std::uint64_t rows) {
   CHECK(fx.wait_for("SELECT status || ':' || rows_loaded || ':' || rows_rejected FROM ingest.files",
-                    "loaded:" + std::to_string(kRows) + ":0"));
-  CHECK(fx.count("SELECT count(*) FROM staging.user_traffic") == static_cast<long long>(kRows));
+                    "loaded:" + std::to_string(rows) + ":0"));
+  CHECK(fx.count("SELECT count(*) FROM staging.user_traffic") == static_cast<long long>(rows));
   CHECK(wait_until([&] { return fs::exists(fx.processed() / path.filename()); }, 10s));
   // Loaded once: a second incarnation would show up as a second ledger row.
   std::this_thread::sleep_for(500ms);
   CHECK(fx.count("SELECT count(*) FROM ingest.files") == 1);
+}
+
+}  // namespace
+
+TEST_CASE("a slow writer that keeps the file open over seconds: loaded once, complete") {
+  WatchFixture fx;
+  fx.start();
+  constexpr std::uint64_t kRows = 4000;
+  const auto path = fx.imports() / "user_traffic_slow_writer.csv";
+  write_slowly(fx, path, user_traffic_csv(kRows));
+  check_loaded_once(fx, path, kRows);
+  CHECK(fx.stop() == 0);
+}
+
+TEST_CASE("in poll mode too, a slow writer's file is loaded once, complete") {
+  // No inotify events at all: only scans, the quiet period and the open-writer probe decide.
+  WatchFixture fx;
+  fx.start({"watch_mode=poll", "poll_interval_ms=150"});
+  constexpr std::uint64_t kRows = 3000;
+  const auto path = fx.imports() / "user_traffic_polled.csv";
+  write_slowly(fx, path, user_traffic_csv(kRows, 50'000));
+  check_loaded_once(fx, path, kRows);
   CHECK(fx.stop() == 0);
 }
 

@@ -66,6 +66,6 @@ TEST_CASE("permanent failures are recognised by their message") {
   CHECK(dp::db::is_permanent_connect_failure(
       "FATAL:  password authentication failed for user \"x\""));
   CHECK(dp::db::is_permanent_connect_failure("FATAL:  database \"x\" does not exist"));
-  CHECK_FALSE(dp::db::is_permanent_connect_failure(
-      "could not connect to server: Connection refused"));
+  CHECK_FALSE(
+      dp::db::is_permanent_connect_failure("could not connect to server: Connection refused"));
 }

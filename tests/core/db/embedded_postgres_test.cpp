@@ -37,7 +37,8 @@ TEST_CASE("the embedded cluster starts, keeps its data across restarts, and stop
     CHECK(conninfo.find("host=") != std::string::npos);
     CHECK(cluster.psql_command().rfind("psql -h ", 0) == 0);
     pqxx::connection connection(conninfo);
-    pqxx::nontransaction(connection).exec0("CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
+    pqxx::nontransaction(connection)
+        .exec0("CREATE TABLE kept (id int); INSERT INTO kept VALUES (42)");
   }
   // The destructor stopped the server: connecting now fails.
   CHECK_THROWS_AS(pqxx::connection{conninfo}, pqxx::broken_connection);

@@ -92,12 +92,12 @@ TEST_CASE("badly named or duplicated migration files are rejected") {
   dp::test::TempDir dir;
   write_file(dir.path() / "V001__a.sql", "SELECT 1;");
   write_file(dir.path() / "V1__b.sql", "SELECT 1;");
-  CHECK_THROWS_WITH_AS(dp::db::list_migrations(dir.path()),
-                       doctest::Contains("share version 1"), dp::db::MigrationError);
+  CHECK_THROWS_WITH_AS(dp::db::list_migrations(dir.path()), doctest::Contains("share version 1"),
+                       dp::db::MigrationError);
   dp::test::TempDir other;
   write_file(other.path() / "001_a.sql", "SELECT 1;");
-  CHECK_THROWS_WITH_AS(dp::db::list_migrations(other.path()),
-                       doctest::Contains("does not follow"), dp::db::MigrationError);
+  CHECK_THROWS_WITH_AS(dp::db::list_migrations(other.path()), doctest::Contains("does not follow"),
+                       dp::db::MigrationError);
 }
 
 TEST_CASE("two concurrent runners apply each migration exactly once") {

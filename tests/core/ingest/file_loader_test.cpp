@@ -2,9 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <zlib.h>
 #include <atomic>
 #include <future>
-#include <zlib.h>
 
 #include "core/db/embedded_postgres.hpp"
 #include "tests/core/ingest/ingest_test_support.hpp"
@@ -114,7 +114,8 @@ TEST_CASE("on_error = skip_file fails the file at its first bad row") {
   dp::db::LibpqConnection connection(db.database.conninfo());
   LoadOptions options;
   options.on_error = dp::ingest::OnRowError::kSkipFile;
-  const auto outcome = FileLoader(*db.registry, options).load(connection, dir.path() / "people.csv");
+  const auto outcome =
+      FileLoader(*db.registry, options).load(connection, dir.path() / "people.csv");
   CHECK(outcome.status == LoadStatus::kFailed);
   CHECK(outcome.error.find("skip_file") != std::string::npos);
   CHECK(db.scalar("SELECT count(*) FROM staging.people") == "0");
@@ -145,8 +146,8 @@ TEST_CASE("a file whose name says nothing is recognised by its header") {
   dp::test::TempDir dir;
   write_text(dir.path() / "export 2024 (final).csv", kGood);
   dp::db::LibpqConnection connection(db.database.conninfo());
-  const auto outcome =
-      FileLoader(*db.registry, LoadOptions{}).load(connection, dir.path() / "export 2024 (final).csv");
+  const auto outcome = FileLoader(*db.registry, LoadOptions{})
+                           .load(connection, dir.path() / "export 2024 (final).csv");
   CHECK(outcome.status == LoadStatus::kLoaded);
   CHECK(db.scalar("SELECT original_name FROM ingest.files") == "export 2024 (final).csv");
 }

@@ -16,11 +16,10 @@ class PeoplePipeline : public pipeline::Pipeline {
   std::vector<std::string> file_patterns() const override { return {"people*.csv"}; }
   std::vector<std::string> header_signature() const override { return {"id", "name", "born"}; }
   const table::TableModel& staging_model() const override {
-    static const table::TableModel model{
-        "people",
-        {{"id", table::ColumnType::kInt64, false, "id", 0, 0},
-         {"name", table::ColumnType::kText, true, "name", 0, 0},
-         {"born", table::ColumnType::kDate, true, "born", 0, 0}}};
+    static const table::TableModel model{"people",
+                                         {{"id", table::ColumnType::kInt64, false, "id", 0, 0},
+                                          {"name", table::ColumnType::kText, true, "name", 0, 0},
+                                          {"born", table::ColumnType::kDate, true, "born", 0, 0}}};
     return model;
   }
   std::unique_ptr<pipeline::RowConverter> make_converter(
