@@ -9,8 +9,9 @@ packages=(
   postgresql-15 postgresql-client-15
 )
 if [[ "${1:-}" == "--test" ]]; then
-  # The HTML report is rendered in headless Chromium by the analysis tests.
-  packages+=(chromium)
+  # The HTML report is rendered in headless Chromium by the analysis tests; clang-format
+  # checks the formatting of every C++ file.
+  packages+=(chromium clang-format)
 fi
 if [[ "${1:-}" == "--test" ]] && ! command -v npm >/dev/null 2>&1; then
   # The test suite fetches the csv-spectrum corpus with npm; a Node.js that is already

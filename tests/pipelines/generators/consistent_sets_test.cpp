@@ -1,5 +1,4 @@
 // The subjects' files agree with each other the way the warehouse will join them.
-#include <map>
 #include <memory>
 
 #include "tests/pipelines/generators/generator_test_support.hpp"
@@ -7,38 +6,38 @@
 namespace dp::test {
 namespace {
 
-/// A subject's files generated once per test run and loaded into a database of their own, each
-/// file with its own file id, so that the checks below can join them as the warehouse will.
-const TestDatabase& loaded_subject(const std::string& subject, std::uint64_t rows) {
-  struct Loaded {
-    TempDir dir;
-    TestDatabase db;
-  };
-  static std::map<std::string, std::unique_ptr<Loaded>> loaded;
-  auto& slot = loaded[subject];
-  if (slot) {
-    return slot->db;
-  }
-  slot = std::make_unique<Loaded>();
-  const auto files = generate(subject, rows, slot->dir.path(), 11);
+/// A subject's files generated and loaded into a database of their own, each file with its own
+/// file id, so that the checks below can join them as the warehouse will. Owned by the test
+/// case: a cache kept in a static would be torn down after the test cluster at exit.
+struct LoadedSubject {
+  TempDir dir;
+  TestDatabase db;
+};
+
+std::unique_ptr<LoadedSubject> loaded_subject(const std::string& subject, std::uint64_t rows) {
+  auto loaded = std::make_unique<LoadedSubject>();
+  const auto files = generate(subject, rows, loaded->dir.path(), 11);
   std::int64_t file_id = 0;
   for (const auto& file : files) {
     CAPTURE(file.path.filename().string());
     const auto& pipeline = kind_of(file.path);
     const auto converted = convert_file(file.path, pipeline, true, ++file_id);
     REQUIRE_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
-    REQUIRE(load_into(slot->db, pipeline, converted) == file.rows);
+    REQUIRE(load_into(loaded->db, pipeline, converted) == file.rows);
   }
-  return slot->db;
+  return loaded;
 }
 
-const TestDatabase& support_desk() {
+std::unique_ptr<LoadedSubject> support_desk() {
   return loaded_subject("support_desk", 2000);
 }
 
+}  // namespace
+
 TEST_CASE(
     "support_desk: five snapshots of 1,000 analysts, each sorted by created_at, aids unique") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT string_agg(snapshot_year || ':' || n, ',' ORDER BY snapshot_year) "
                   "FROM (SELECT snapshot_year, count(DISTINCT aid) AS n "
                   "FROM staging.analyst_snapshots WHERE snapshot_year IS NOT NULL "
@@ -51,7 +50,8 @@ TEST_CASE(
 }
 
 TEST_CASE("support_desk: between snapshots analysts leave and join, change team, skills and name") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   const std::string pairs =
       "FROM staging.analyst_snapshots AS a JOIN staging.analyst_snapshots AS b "
       "ON a.aid = b.aid AND b.snapshot_year = a.snapshot_year + 1 ";
@@ -78,7 +78,8 @@ TEST_CASE("support_desk: between snapshots analysts leave and join, change team,
 
 TEST_CASE(
     "support_desk: the change file updates analysts of the last snapshot in the following year") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   const auto changes =
       std::stoi(db.scalar("SELECT count(*) FROM staging.analyst_snapshots "
                           "WHERE snapshot_year IS NULL"));
@@ -95,7 +96,8 @@ TEST_CASE(
 }
 
 TEST_CASE("support_desk: cases: 500 a year, assigned to analysts employed when the year began") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT string_agg(y || ':' || n, ',' ORDER BY y) FROM (SELECT "
                   "extract(year FROM created_at)::int AS y, count(*) AS n FROM staging.cases "
                   "GROUP BY 1) AS c") == "2011:500,2012:500,2013:500,2014:500");
@@ -107,7 +109,8 @@ TEST_CASE("support_desk: cases: 500 a year, assigned to analysts employed when t
 }
 
 TEST_CASE("support_desk: cases are about products (leaves of the hierarchy)") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT count(*) FROM staging.cases AS c WHERE NOT EXISTS (SELECT 1 FROM "
                   "staging.products AS p JOIN staging.products AS g ON g.pid = p.parent_pid "
                   "JOIN staging.products AS l ON l.pid = g.parent_pid "
@@ -117,7 +120,8 @@ TEST_CASE("support_desk: cases are about products (leaves of the hierarchy)") {
 
 TEST_CASE(
     "support_desk: logs: every case's events in order, after its creation, files sorted by time") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT count(*) FROM staging.case_logs AS l WHERE NOT EXISTS "
                   "(SELECT 1 FROM staging.cases AS c WHERE c.cid = l.cid AND "
                   "c.created_at <= l.logged_at)") == "0");
@@ -140,7 +144,8 @@ TEST_CASE(
 }
 
 TEST_CASE("support_desk: the calendar covers the cases and has the unknown-date row") {
-  const TestDatabase& db = support_desk();
+  const auto subject = support_desk();
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT count(*) FROM staging.calendar") == "4019");
   CHECK(db.scalar("SELECT count(*) FROM staging.cases AS c WHERE NOT EXISTS (SELECT 1 FROM "
                   "staging.calendar AS d WHERE d.date = c.created_at::date)") == "0");
@@ -148,7 +153,8 @@ TEST_CASE("support_desk: the calendar covers the cases and has the unknown-date 
 }
 
 TEST_CASE("course_traffic: sources shared by the three files, corrections present") {
-  const TestDatabase& db = loaded_subject("course_traffic", 20000);
+  const auto subject = loaded_subject("course_traffic", 20000);
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT count(*) FROM staging.user_traffic AS u WHERE NOT EXISTS "
                   "(SELECT 1 FROM staging.traffic_sources AS s WHERE s.source_id = u.source_id)") ==
         "0");
@@ -171,7 +177,8 @@ TEST_CASE("course_traffic: sources shared by the three files, corrections presen
 }
 
 TEST_CASE("habits: a user keeps one name, language and premium flag across records") {
-  const TestDatabase& db = loaded_subject("habits", 5000);
+  const auto subject = loaded_subject("habits", 5000);
+  const TestDatabase& db = subject->db;
   CHECK(db.scalar("SELECT count(*) FROM (SELECT user_id FROM staging.habit_records GROUP BY "
                   "user_id HAVING count(DISTINCT (first_name, coalesce(last_name, ''), "
                   "coalesce(username, ''), language_code, coalesce(is_premium::text, ''))) > 1) "
@@ -187,5 +194,4 @@ TEST_CASE("habits: a user keeps one name, language and premium flag across recor
                   "WHERE disorder") == "0");
 }
 
-}  // namespace
 }  // namespace dp::test
