@@ -147,10 +147,11 @@ fresh_ledger() {
 }
 
 # --- the course-traffic file ------------------------------------------------------------------
-generate() { # kind rows out_dir -> prints the generated file's path
+generate() { # kind rows out_dir -> prints the generated file's path (time -v into gen_time.txt)
   local kind=$1 rows=$2 out=$3
   mkdir -p "$out"
-  if (cd "$WORK" && "$BINARY" --generate "$kind" --rows "$rows" --out "$out" --seed 7) >>"$LOG" 2>&1; then
+  if (cd "$WORK" && /usr/bin/time -v -o "$WORK/gen_time.txt" \
+    "$BINARY" --generate "$kind" --rows "$rows" --out "$out" --seed 7) >>"$LOG" 2>&1; then
     # A kind that writes several files (yearly snapshots) is measured on its largest one.
     find "$out" -maxdepth 1 -type f \( -name '*.csv' -o -name '*.csv.gz' \) -printf '%s %p\n' |
       sort -nr | head -1 | cut -d' ' -f2-
@@ -173,8 +174,11 @@ awk_user_traffic() { # rows first_id path: same shape as the sample (ids, source
 }
 
 GENERATOR="dataprocessor --generate"
+GEN_RSS=""; GEN_WALL=""
 if BIG=$(generate user_traffic "$ROWS" "$WORK/data/big") && [[ -n "$BIG" ]]; then
-  :
+  # The generator streams: its peak RSS must not grow with --rows (issue 4).
+  GEN_RSS=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/gen_time.txt")
+  GEN_WALL=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$WORK/gen_time.txt")
 else
   GENERATOR="awk (dataprocessor --generate unavailable)"
   BIG="$WORK/data/big/user_traffic_bench.csv"
@@ -335,6 +339,9 @@ fi
   echo
   echo "Ratio dataprocessor / psql \\copy (rows/s): **${RATIO}x** (target ≥ 1.0x, aim 1.5x)."
   echo "Peak RSS of dataprocessor --ingest: **$(awk -v k="$RSS_MAX" 'BEGIN { printf "%.1f", k / 1024 }') MiB** (max of runs; target ≤ 64 MiB on 10M rows)."
+  if [[ -n $GEN_RSS ]]; then
+    echo "Generating the file (dataprocessor --generate user_traffic --rows $BIG_ROWS): $GEN_WALL wall, peak RSS $(awk -v k="$GEN_RSS" 'BEGIN { printf "%.1f", k / 1024 }') MiB."
+  fi
   echo
   if [[ $DO_LATENCY -eq 1 ]]; then
     echo "## Watch-mode latency: $LAT_FILES files of $LATENCY_ROWS rows, one every ${LATENCY_GAP}s"
