@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
+#include <spdlog/spdlog.h>
 
 #include "core/db/pg_error.hpp"
 
@@ -142,6 +143,13 @@ std::string error_report(const LoadOutcome& outcome) {
 
 fs::path settle_file(const LoadOutcome& outcome, const MoveOptions& options) {
   const auto name = outcome.path.filename();
+  if (outcome.identity && identity_of(outcome.path) != outcome.identity) {
+    // New bytes arrived under this name after it was hashed: archiving (or deleting) them would
+    // lose them unloaded. They stay for the watcher, which sees the changed identity.
+    spdlog::warn("{}: changed since it was loaded (file id {}); left in imports/ as new content",
+                 name.string(), outcome.file_id);
+    return outcome.path;
+  }
   if (outcome.status == LoadStatus::kLoaded || outcome.status == LoadStatus::kDuplicate) {
     if (options.delete_loaded) {
       fs::remove(outcome.path);

@@ -49,7 +49,8 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view c
 
 /// Moves a file out of imports/ after its outcome was committed (never before): loaded and
 /// duplicate files to `.processed/YYYY-MM-DD/` (or deletes them), failed and quarantined ones to
-/// `.failed/` with `NAME.error.txt` beside them. Returns where the file went (empty if deleted).
+/// `.failed/` with `NAME.error.txt` beside them. Returns where the file went (empty if deleted;
+/// the path itself when the file changed since it was hashed and was therefore left in place).
 std::filesystem::path settle_file(const LoadOutcome& outcome, const MoveOptions& options);
 
 /// Quarantines a file that must not be read at all (a symlink, say) with its reason.

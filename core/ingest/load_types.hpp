@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/csv/row_error.hpp"
+#include "core/ingest/file_identity.hpp"
 #include "core/pipeline/pipeline.hpp"
 
 namespace dp::ingest {
@@ -81,6 +82,8 @@ struct LoadOutcome {
   std::vector<csv::RowError> first_rejects;
   std::vector<std::string> warnings;
   double seconds = 0;
+  /// The file as it was when it was hashed; settle_file leaves it in place if it changed since.
+  std::optional<FileIdentity> identity;
 };
 
 /// How many rejects an outcome keeps in memory; all of them go to the database.
