@@ -1,4 +1,4 @@
-// Scenario A of the SQL harness (tests/sql/run.sh) through the real binary: three batches loaded
+// Warehouse scenario A through the real binary (checks: tests/sql/checks): three batches loaded
 // with `dataprocessor --ingest` (analysts 2012 before 2011, logs before their cases, products
 // before their groups, late and corrected habit records, a traffic source that changes
 // channel, a corrected case extract, the duplicated traffic key in two batches), each followed

@@ -1,4 +1,4 @@
-// Scenario B of the SQL harness (tests/sql/run.sh) through the real binary: ten batches of three
+// Warehouse scenario B through the real binary (checks: tests/sql/checks): ten batches of three
 // files in a largely reversed order (logs and the analyst change file first, the original
 // traffic sources after their change), each followed by `dataprocessor --pipeline`; the run of
 // the fifth batch fails in fact_case after dim_analyst committed its changes, and the next run

@@ -1,4 +1,4 @@
-// Scenario C of the SQL harness (tests/sql/run.sh) through the real binary: a warehouse built
+// Warehouse scenario C through the real binary (checks: tests/sql/checks): a warehouse built
 // from nothing has every unknown member, and every analysis view exists and is empty.
 #include <doctest/doctest.h>
 

@@ -9,9 +9,9 @@
 
 namespace dp::test {
 
-/// The files the SQL harness (tests/sql/run.sh) loads: the shared samples, the harness's
-/// fixtures, and sample files split into parts so that keys arrive in several batches. The
-/// parts are written into `work` under the names the harness gives them.
+/// The files the warehouse scenarios load: the shared samples, the fixtures of
+/// tests/sql/fixtures/data, and sample files split into parts (written into `work`) so that
+/// keys arrive in several batches; the scenario checks know these names and contents.
 class ScenarioFiles {
  public:
   explicit ScenarioFiles(const std::filesystem::path& work)
@@ -60,7 +60,7 @@ class ScenarioFiles {
   std::filesystem::path products_only, products_lines_and_groups;
 
  private:
-  /// Splits the product hierarchy like run.sh: lines have no parent, groups have a line as
+  /// Splits the product hierarchy: lines have no parent, groups have a line as
   /// parent, everything else is a product. Trailing CRs are dropped.
   static void split_products(const std::filesystem::path& source,
                              const std::filesystem::path& products,

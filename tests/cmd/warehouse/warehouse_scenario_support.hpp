@@ -13,12 +13,12 @@
 namespace dp::test {
 
 /// Which checks of tests/sql/checks a state of the warehouse must pass: the generic ones hold
-/// for any loads, the scenario ones know the harness's fixtures and batches. The comparison
+/// for any loads, the scenario ones know the fixtures and batches of scenario A. The comparison
 /// checks (incremental_equals_full, empty_run_changes_nothing, analysis_views_empty) need
 /// snapshots or an empty warehouse and are run by name.
 enum class CheckSet { kGeneric, kScenario };
 
-/// Sessions of the binary and of the checks run in a time zone far from UTC (as in run.sh):
+/// Sessions of the binary and of the checks run in a time zone far from UTC:
 /// nothing in the warehouse may depend on the session's TimeZone. libpq reads PGOPTIONS.
 inline void use_far_time_zone() {
   ::setenv("PGOPTIONS", "-c TimeZone=Pacific/Chatham", 1);
@@ -93,7 +93,8 @@ inline void pin_ledger_time(const PipelineEnvironment& env, const std::string& o
   REQUIRE(result.affected_rows() == 1);
 }
 
-/// The comparison helpers of the SQL harness (schema dp_cmp), once the warehouse tables exist.
+/// The comparison helpers of tests/sql/fixtures/compare.sql (schema dp_cmp), once the warehouse
+/// tables exist.
 inline void create_comparison_helpers(const PipelineEnvironment& env) {
   env.exec(read_text(sql_fixture("compare.sql")));
 }
