@@ -1,10 +1,10 @@
 // Warehouse scenario A through the real binary (checks: tests/sql/checks): three batches loaded
 // with `dataprocessor --ingest` (analysts 2012 before 2011, logs before their cases, products
 // before their groups, late and corrected habit records, a traffic source that changes
-// channel, a corrected case extract, the duplicated traffic key in two batches), each followed
-// by `dataprocessor --pipeline`; then a run with nothing new, the analysis views, every check of
-// tests/sql/checks, `--pipeline --full`, the comparison with the incremental build and every
-// check again.
+// channel, a corrected and then reopened case, the duplicated traffic key in two batches), each
+// followed by `dataprocessor --pipeline`; then a run with nothing new, the analysis views, every
+// check of tests/sql/checks, `--pipeline --full`, the comparison with the incremental build and
+// every check again.
 #include <doctest/doctest.h>
 
 #include "tests/cmd/warehouse/scenario_files.hpp"
@@ -41,7 +41,7 @@ TEST_CASE("scenario A: three incremental batches, an empty run and --full pass e
 
   env.ingest({support("analysts_2014.csv"), support("analysts_2013.csv"), fixture("analysts.csv"),
               support("cases_2014.csv"), support("cases.csv"), fixture("cases_correction.csv"),
-              support("logs_2014.csv"), support("logs.csv"),
+              support("logs_2014.csv"), support("logs.csv"), fixture("logs_reopened_case.csv"),
               fixture("habit_records_late_and_recategorized.csv"),
               fixture("habit_records_year_boundary.csv"), files.user_traffic_part3_correction,
               fixture("user_traffic_unknown_source_and_channel_change.csv")});

@@ -37,6 +37,7 @@ TEST_CASE("scenario B: ten reversed batches with a failed run in between equal -
   const auto support = [&](const std::string& name) { return files.support(name); };
   const auto fixture = [&](const std::string& name) { return files.fixture(name); };
   const std::vector<fs::path> order{
+      fixture("logs_reopened_case.csv"),
       support("logs.csv"),
       fixture("analysts.csv"),
       support("analysts_2014.csv"),
