@@ -69,6 +69,7 @@ class PipelineEnvironment {
     for (const auto& setting :
          {"db_string=" + settings_.db_string, "sql_dir=" + sql_dir.string(),
           "staging_schema=" + settings_.staging_schema, "dw_schema=" + settings_.dw_schema,
+          "workers=" + std::to_string(settings_.workers),
           "exports_dir=" + settings_.exports_dir.string(),
           "logs_dir=" + settings_.logs_dir.string(),
           "imports_dir=" + settings_.imports_dir.string()}) {

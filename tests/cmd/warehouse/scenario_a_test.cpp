@@ -16,6 +16,8 @@ using dp::test::PipelineEnvironment;
 TEST_CASE("scenario A: three incremental batches, an empty run and --full pass every check") {
   dp::test::use_far_time_zone();
   PipelineEnvironment env;
+  // One connection: the steps run one after another (scenario B runs them side by side).
+  env.settings().workers = 1;
   const dp::test::ScenarioFiles files(env.folder());
   const auto support = [&](const std::string& name) { return files.support(name); };
   const auto fixture = [&](const std::string& name) { return files.fixture(name); };
