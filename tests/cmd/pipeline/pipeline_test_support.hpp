@@ -42,10 +42,6 @@ inline std::string read_text(const fs::path& path) {
   return text.str();
 }
 
-/// The search_path the warehouse steps and the SQL checks run with (default schema names).
-inline constexpr const char* kStepSearchPath =
-    "SET search_path = \"datawarehouse\", \"staging\", ingest, public";
-
 /// A database plus the folders a dataprocessor run needs; the settings point at both.
 class PipelineEnvironment {
  public:
@@ -60,24 +56,41 @@ class PipelineEnvironment {
   }
 
   config::Settings& settings() { return settings_; }
+  const config::Settings& settings() const { return settings_; }
   const TestDatabase& database() const { return database_; }
   const fs::path& folder() const { return dir_.path(); }
 
-  /// `dataprocessor --ingest FILES` as a child process (the real loader, ledger and kinds).
-  void ingest(const std::vector<fs::path>& files) const {
-    std::vector<std::string> argv{DP_BINARY_PATH, "--ingest"};
-    for (const auto& file : files) {
-      argv.push_back(file.string());
-    }
+  /// `dataprocessor ARGS` as a child process with this environment's database and folders
+  /// (`sql_dir` may name another copy of sql/, e.g. one with a step made to fail).
+  util::ProcessResult run_binary(const std::vector<std::string>& args,
+                                 const fs::path& sql_dir) const {
+    std::vector<std::string> argv{DP_BINARY_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
     for (const auto& setting :
-         {"db_string=" + settings_.db_string, "sql_dir=" + settings_.sql_dir.string(),
+         {"db_string=" + settings_.db_string, "sql_dir=" + sql_dir.string(),
+          "staging_schema=" + settings_.staging_schema, "dw_schema=" + settings_.dw_schema,
+          "workers=" + std::to_string(settings_.workers),
           "exports_dir=" + settings_.exports_dir.string(),
           "logs_dir=" + settings_.logs_dir.string(),
           "imports_dir=" + settings_.imports_dir.string()}) {
       argv.push_back("--set");
       argv.push_back(setting);
     }
-    const auto result = util::run_process(argv);
+    return util::run_process(argv);
+  }
+
+  /// As above with this environment's sql/ folder.
+  util::ProcessResult run_binary(const std::vector<std::string>& args) const {
+    return run_binary(args, settings_.sql_dir);
+  }
+
+  /// `dataprocessor --ingest FILES` as a child process (the real loader, ledger and kinds).
+  void ingest(const std::vector<fs::path>& files) const {
+    std::vector<std::string> args{"--ingest"};
+    for (const auto& file : files) {
+      args.push_back(file.string());
+    }
+    const auto result = run_binary(args);
     INFO(result.output);
     REQUIRE(result.exit_code == 0);
   }
@@ -101,11 +114,17 @@ class PipelineEnvironment {
     return code;
   }
 
+  /// The search_path the warehouse steps and the SQL checks run with (the settings' schemas).
+  std::string step_search_path(pqxx::connection& connection) const {
+    return "SET search_path = " + connection.quote_name(settings_.dw_schema) + ", " +
+           connection.quote_name(settings_.staging_schema) + ", ingest, public";
+  }
+
   /// Runs SQL with the steps' search_path.
   void exec(const std::string& sql) const {
     pqxx::connection connection(database_.conninfo());
     pqxx::nontransaction work(connection);
-    work.exec(kStepSearchPath);
+    work.exec(step_search_path(connection));
     work.exec(sql);
   }
 
@@ -113,7 +132,7 @@ class PipelineEnvironment {
   std::vector<std::string> rows(const std::string& sql) const {
     pqxx::connection connection(database_.conninfo());
     pqxx::nontransaction work(connection);
-    work.exec(kStepSearchPath);
+    work.exec(step_search_path(connection));
     std::vector<std::string> out;
     for (const auto& row : work.exec(sql)) {
       std::string line;

@@ -1,5 +1,5 @@
 -- Scenario: the sample user_traffic.csv carries the key (73703, 7, 2024-04-13T22:37:24Z) twice;
--- the later row (campaign XXXX-2025-2023) corrects the earlier one. run.sh loads them in
+-- the later row (campaign XXXX-2025-2023) corrects the earlier one. scenario A loads them in
 -- different files and batches. Exactly one fact must remain, with the corrected code and the
 -- later row as its lineage; and in general every key takes its latest loaded row.
 WITH latest AS (

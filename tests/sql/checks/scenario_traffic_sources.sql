@@ -1,4 +1,4 @@
--- Scenario (tests/sql/run.sh, fixtures/data): traffic_sources_channel_change.csv moves source 3
+-- Scenario (tests/cmd/warehouse scenario A, fixtures/data): traffic_sources_channel_change.csv moves source 3
 -- (VK Group) from channel social to messenger from that file's ledger time T on, and names
 -- source 11 "Partner Blog", which marketing rows had before as a name-only source; source 12 is
 -- known only from user_traffic; "New Podcast" only from marketing.
