@@ -179,15 +179,17 @@ struct HttpPoster::Impl {
       : io(io_context), ssl(asio::ssl::context::tls_client) {
     ssl.set_verify_mode(asio::ssl::verify_peer);
     beast::error_code error;
-    if (tls.ca_file.empty()) {
-      ssl.set_default_verify_paths(error);
-    } else {
-      ssl.load_verify_file(tls.ca_file, error);
-    }
+    ssl.set_default_verify_paths(error);
     if (error) {
-      throw std::runtime_error(fmt::format("cannot load TLS trust store {}: {}",
-                                           tls.ca_file.empty() ? "(system)" : tls.ca_file,
-                                           error.message()));
+      throw std::runtime_error(
+          fmt::format("cannot load the system TLS trust store: {}", error.message()));
+    }
+    if (!tls.ca_file.empty()) {
+      ssl.load_verify_file(tls.ca_file, error);
+      if (error) {
+        throw std::runtime_error(fmt::format(
+            "notify_ca_file {}: cannot load it as a PEM bundle: {}", tls.ca_file, error.message()));
+      }
     }
   }
   asio::io_context& io;

@@ -24,8 +24,8 @@ struct PostUrl {
 /// Splits a notification URL; nullopt for anything but http:// or https:// with a host.
 std::optional<PostUrl> parse_post_url(const std::string& url);
 
-/// TLS settings of the notification client: verification is always on; `ca_file` replaces the
-/// system trust store (a private CA, or the tests' self-signed certificate).
+/// TLS settings of the notification client: verification (chain and host name) is always on;
+/// `ca_file` is trusted in addition to the system store (a private CA, or a test's own CA).
 struct TlsOptions {
   std::string ca_file;
 };
