@@ -23,7 +23,7 @@ namespace dp::cmd {
 namespace {
 
 /// Delivers the run's notifications from a thread of its own while the run blocks this one;
-/// drain() gives undelivered messages a bounded time (the notifier's timeout) before exit.
+/// drain() gives undelivered messages a bounded time (the notifier's shutdown drain) before exit.
 class NotifierThread {
  public:
   explicit NotifierThread(const config::Settings& settings)

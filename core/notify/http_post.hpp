@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -46,6 +47,9 @@ class HttpPoster {
   /// Starts one POST of `body`; `done` is always called exactly once, on the io thread.
   void post(const PostUrl& url, const std::string& content_type, std::string body,
             std::chrono::milliseconds timeout, PostDone done);
+  /// Aborts every POST still in flight (each `done` reports the abort), so that shutdown is
+  /// bounded by its own drain time, not by a hanging endpoint's timeout. Io thread.
+  void cancel_all();
 
  private:
   struct Impl;

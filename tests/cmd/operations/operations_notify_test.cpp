@@ -179,3 +179,54 @@ TEST_CASE("--pipeline delivers started and succeeded, or failed with the step, b
   CHECK(names[3] == "warehouse_succeeded");
   CHECK(webhook_events(webhook)[3].at("subject") == "batch 2");
 }
+
+TEST_CASE("a webhook that never answers slows neither loading nor a clean stop past its bound") {
+  NotifyTestServer webhook(EndpointBehaviour::kHang);
+  WatchFixture fx;
+  fx.start({"notify_on_success=true", "webhook_url=" + webhook_url(webhook)});
+  const auto started = std::chrono::steady_clock::now();
+  for (int i = 0; i < 10; ++i) {
+    fx.drop("user_traffic_hang_" + std::to_string(i) + ".csv",
+            user_traffic_csv(50, 1000 * static_cast<std::uint64_t>(i + 1)));
+  }
+  CHECK(fx.wait_for("SELECT count(*) FROM ingest.files WHERE status = 'loaded'", "10", 30s));
+  const auto load_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  MESSAGE("10 files loaded in " << load_seconds << " s with a hanging webhook");
+  CHECK(load_seconds < 15);
+  // The first message hangs; the others wait in the bounded queue.
+  CHECK(wait_until([&] { return webhook.received().size() == 1; }, 5s));
+
+  const auto stopping = std::chrono::steady_clock::now();
+  CHECK(fx.stop() == 0);
+  const auto stop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - stopping).count();
+  MESSAGE("SIGTERM to exit with a hanging webhook: " << stop_seconds << " s");
+  // Bounded by the notifier's shutdown drain (5 s), inside docker's 10 s stop timeout; not by
+  // the delivery timeout (10 s) nor by the queue's length.
+  CHECK(stop_seconds < 8);
+}
+
+TEST_CASE("SIGTERM during a scheduled run lets it finish, announces it, and exits 0") {
+  NotifyTestServer webhook(EndpointBehaviour::kAnswer200);
+  WarehouseSqlFolder sql("slow");
+  WatchFixture fx;
+  fx.db().exec(
+      "CREATE TABLE public.step_log (step text NOT NULL, started_at timestamptz NOT NULL, "
+      "finished_at timestamptz, batch_id text, run_mode text, search_path text)");
+  fx.start({"sql_dir=" + sql.path().string(), "pipeline_interval=1s",
+            "webhook_url=" + webhook_url(webhook)});
+  REQUIRE(wait_until([&] { return has_event(webhook, "warehouse_started"); }, 10s, 20ms));
+  // The run's only step sleeps 1 s: it is in flight now.
+  const auto stopping = std::chrono::steady_clock::now();
+  CHECK(fx.stop() == 0);
+  const auto stop_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - stopping).count();
+  MESSAGE("SIGTERM to exit during a 1 s scheduled run: " << stop_seconds << " s");
+  INFO("service output:\n" << fx.service_output());
+  CHECK(stop_seconds < 5);
+  CHECK(fx.scalar("SELECT string_agg(status, ',' ORDER BY batch_id) FROM "
+                  "datawarehouse.etl_runs") == "succeeded");
+  CHECK(webhook_event_names(webhook) ==
+        std::vector<std::string>{"warehouse_started", "warehouse_succeeded"});
+}
