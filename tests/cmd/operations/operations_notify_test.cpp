@@ -102,7 +102,7 @@ TEST_CASE("a scheduled warehouse run that fails is retried after pipeline_retry_
                           "datawarehouse.etl_runs a, datawarehouse.etl_runs b "
                           "WHERE a.batch_id = 1 AND b.batch_id = 2"));
   CHECK(gap >= 2.9);
-  CHECK(gap < 6.0);
+  CHECK(gap < 8.0);
 
   const auto samples = parse_metrics(http_get(port, "/metrics").body);
   CHECK(metric_value(samples, "dataprocessor_warehouse_last_run_success") == 1.0);
