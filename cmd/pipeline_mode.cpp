@@ -1,12 +1,19 @@
+#include <utility>
+
 #include "cmd/pipeline_mode.hpp"
 
-#include <algorithm>
 #include <iostream>
+#include <thread>
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 
 #include "cmd/database_session.hpp"
 #include "cmd/modes.hpp"
+#include "cmd/warehouse_run.hpp"
+#include "core/notify/notifier.hpp"
 #include "core/warehouse/pipeline_lock.hpp"
 #include "core/warehouse/pipeline_runner.hpp"
 #include "core/warehouse/step_manifest.hpp"
@@ -15,21 +22,35 @@
 namespace dp::cmd {
 namespace {
 
-warehouse::PipelineOptions pipeline_options_from(const config::Settings& settings,
-                                                 const CommandLine& command_line,
-                                                 const std::string& conninfo) {
-  warehouse::PipelineOptions options;
-  options.conninfo = conninfo;
-  options.manifest = settings.sql_dir / "warehouse" / "manifest.toml";
-  options.staging_schema = settings.staging_schema;
-  options.dw_schema = settings.dw_schema;
-  options.mode = command_line.full ? warehouse::RunMode::kFull : warehouse::RunMode::kIncremental;
-  options.workers = static_cast<std::size_t>(std::max(1, settings.workers));
-  options.retries = settings.pipeline_retries;
-  options.retry_delay = settings.pipeline_retry_delay_s;
-  options.lock = settings.pipeline_lock;
-  return options;
-}
+/// Delivers the run's notifications from a thread of its own while the run blocks this one;
+/// drain() gives undelivered messages a bounded time (the notifier's shutdown drain) before exit.
+class NotifierThread {
+ public:
+  explicit NotifierThread(const config::Settings& settings)
+      : notifier_(io_, notifier_options_from(settings), nullptr),
+        guard_(boost::asio::make_work_guard(io_)),
+        thread_([this] { io_.run(); }) {}
+  ~NotifierThread() { drain(); }
+  NotifierThread(const NotifierThread&) = delete;
+  NotifierThread& operator=(const NotifierThread&) = delete;
+
+  notify::Notifier& notifier() { return notifier_; }
+
+  void drain() {
+    if (!thread_.joinable()) {
+      return;
+    }
+    boost::asio::post(io_, [this] { notifier_.stop(); });
+    guard_.reset();
+    thread_.join();
+  }
+
+ private:
+  boost::asio::io_context io_;
+  notify::Notifier notifier_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_;
+  std::thread thread_;
+};
 
 }  // namespace
 
@@ -59,10 +80,15 @@ int run_pipeline(const config::Settings& settings, const CommandLine& command_li
   // Steps read every kind's staging table, loaded or not yet.
   session.ensure_staging(registry);
 
+  NotifierThread notifications(settings);
   try {
-    const auto report = warehouse::build_warehouse(
-        pipeline_options_from(settings, command_line, session.conninfo()));
+    const auto report = build_warehouse_notified(
+        pipeline_options_from(
+            settings, session.conninfo(),
+            command_line.full ? warehouse::RunMode::kFull : warehouse::RunMode::kIncremental),
+        notifications.notifier(), nullptr);
     out << warehouse::format_run_report(report) << std::flush;
+    notifications.drain();
     return report.succeeded() ? kExitOk : kExitWorkFailed;
   } catch (const warehouse::PipelineBusy& busy) {
     out << "pipeline not started: " << busy.what() << "\n";

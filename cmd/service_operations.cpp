@@ -13,6 +13,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <pqxx/pqxx>
 
+#include "cmd/warehouse_run.hpp"
+#include "cmd/warehouse_schedule.hpp"
 #include "core/db/migrations.hpp"
 #include "core/http/http_server.hpp"
 #include "core/http/readiness_probe.hpp"
@@ -29,15 +31,6 @@ namespace {
 constexpr auto kCheckInterval = std::chrono::seconds(5);
 /// How often the readiness probe connects to the database.
 constexpr auto kProbeInterval = std::chrono::seconds(5);
-
-notify::NotifierOptions notifier_options(const config::Settings& settings) {
-  notify::NotifierOptions options;
-  options.telegram_api_url = settings.telegram_api_url;
-  options.telegram_bot_token = settings.telegram_bot_token;
-  options.telegram_chat_id = settings.telegram_chat_id;
-  options.webhook_url = settings.webhook_url;
-  return options;
-}
 
 db::MigrationOptions migration_options(const config::Settings& settings) {
   db::MigrationOptions options;
@@ -63,7 +56,7 @@ struct ServiceOperations::Impl {
         settings(service_settings),
         conninfo(std::move(database)),
         service(ingest_service),
-        notifier(io_context, notifier_options(service_settings), &metrics),
+        notifier(io_context, notifier_options_from(service_settings), &metrics),
         timer(io_context) {
     metrics::declare_service_metrics(metrics);
   }
@@ -160,6 +153,8 @@ struct ServiceOperations::Impl {
   std::unique_ptr<http::HttpServer> server;
   std::set<std::string> reported_stale;
   bool stopped = false;
+  /// Last member: destroyed (joined) first, while the notifier and metrics it uses still exist.
+  std::unique_ptr<WarehouseSchedule> schedule;
 };
 
 ServiceOperations::ServiceOperations(boost::asio::io_context& io, const config::Settings& settings,
@@ -202,11 +197,19 @@ void ServiceOperations::start() {
     impl.server->start();
   }
   impl.schedule_check();
+  if (impl.settings.pipeline_interval.count() > 0) {
+    impl.schedule = std::make_unique<WarehouseSchedule>(impl.io, impl.settings, impl.conninfo,
+                                                        impl.notifier, impl.metrics);
+    impl.schedule->start();
+  }
 }
 
 void ServiceOperations::stop() {
   impl_->stopped = true;
   impl_->timer.cancel();
+  if (impl_->schedule) {
+    impl_->schedule->stop();
+  }
   if (impl_->server) {
     impl_->server->stop();
   }

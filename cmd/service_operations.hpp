@@ -21,7 +21,8 @@ namespace dp::cmd {
 
 /// Everything watch mode offers operators besides loading: the HTTP endpoints (/healthz,
 /// /readyz, /metrics), metrics fed from the ingest service, notifications of failed files and
-/// stale-file alerts. Kept out of watch_mode.cpp so the loop setup stays readable.
+/// stale-file alerts, scheduled warehouse runs. Kept out of watch_mode.cpp so the loop setup stays
+/// readable.
 class ServiceOperations {
  public:
   /// Builds the pieces; throws std::runtime_error on a bad notification URL or CA file.

@@ -321,6 +321,10 @@ std::vector<SettingSpec> build_table() {
   t.push_back(bool_setting(
       {"notify_on_success", kNotify, "notify on successful loads too, not only on failures"},
       &S::notify_on_success));
+  t.push_back(string_setting({"notify_ca_file", kNotify,
+                              "PEM CA bundle trusted for notification HTTPS besides the system "
+                              "store"},
+                             &S::notify_ca_file, false));
 
   t.push_back(
       size_setting({"log_max_file_bytes", kLogging, "size at which dataprocessor.log rotates"},

@@ -131,6 +131,9 @@ struct Settings {
   std::string webhook_url;
   /// Successful loads are routine; notify on them only when asked.
   bool notify_on_success = false;
+  /// PEM bundle trusted for notification HTTPS in addition to the system store: a private CA in
+  /// front of the webhook, or a test's throwaway CA. Verification is never turned off.
+  std::string notify_ca_file;
 
   // Logging.
   /// Size at which the log file rotates, so logs never fill the disk.

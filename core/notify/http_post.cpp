@@ -77,6 +77,12 @@ class PostOperation : public std::enable_shared_from_this<PostOperation> {
     request_.prepare_payload();
   }
 
+  /// Ends the POST at whatever stage it is; the pending handler reports the abort.
+  void cancel() {
+    resolver_.cancel();
+    lowest().cancel();
+  }
+
   void start() {
     if (url_.https) {
       if (!SSL_set_tlsext_host_name(tls_.native_handle(), url_.host.c_str())) {
@@ -179,19 +185,23 @@ struct HttpPoster::Impl {
       : io(io_context), ssl(asio::ssl::context::tls_client) {
     ssl.set_verify_mode(asio::ssl::verify_peer);
     beast::error_code error;
-    if (tls.ca_file.empty()) {
-      ssl.set_default_verify_paths(error);
-    } else {
-      ssl.load_verify_file(tls.ca_file, error);
-    }
+    ssl.set_default_verify_paths(error);
     if (error) {
-      throw std::runtime_error(fmt::format("cannot load TLS trust store {}: {}",
-                                           tls.ca_file.empty() ? "(system)" : tls.ca_file,
-                                           error.message()));
+      throw std::runtime_error(
+          fmt::format("cannot load the system TLS trust store: {}", error.message()));
+    }
+    if (!tls.ca_file.empty()) {
+      ssl.load_verify_file(tls.ca_file, error);
+      if (error) {
+        throw std::runtime_error(fmt::format(
+            "notify_ca_file {}: cannot load it as a PEM bundle: {}", tls.ca_file, error.message()));
+      }
     }
   }
   asio::io_context& io;
   asio::ssl::context ssl;
+  /// POSTs that may still be running, for cancel_all().
+  std::vector<std::weak_ptr<PostOperation>> in_flight;
 };
 
 HttpPoster::HttpPoster(asio::io_context& io, const TlsOptions& tls)
@@ -201,9 +211,21 @@ HttpPoster::~HttpPoster() = default;
 
 void HttpPoster::post(const PostUrl& url, const std::string& content_type, std::string body,
                       std::chrono::milliseconds timeout, PostDone done) {
-  std::make_shared<PostOperation>(impl_->io, impl_->ssl, url, content_type, std::move(body),
-                                  timeout, std::move(done))
-      ->start();
+  std::erase_if(impl_->in_flight,
+                [](const std::weak_ptr<PostOperation>& operation) { return operation.expired(); });
+  auto operation = std::make_shared<PostOperation>(impl_->io, impl_->ssl, url, content_type,
+                                                   std::move(body), timeout, std::move(done));
+  impl_->in_flight.push_back(operation);
+  operation->start();
+}
+
+void HttpPoster::cancel_all() {
+  for (const auto& weak : impl_->in_flight) {
+    if (const auto operation = weak.lock()) {
+      operation->cancel();
+    }
+  }
+  impl_->in_flight.clear();
 }
 
 }  // namespace dp::notify

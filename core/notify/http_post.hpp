@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace boost::asio {
 class io_context;
@@ -24,8 +25,8 @@ struct PostUrl {
 /// Splits a notification URL; nullopt for anything but http:// or https:// with a host.
 std::optional<PostUrl> parse_post_url(const std::string& url);
 
-/// TLS settings of the notification client: verification is always on; `ca_file` replaces the
-/// system trust store (a private CA, or the tests' self-signed certificate).
+/// TLS settings of the notification client: verification (chain and host name) is always on;
+/// `ca_file` is trusted in addition to the system store (a private CA, or a test's own CA).
 struct TlsOptions {
   std::string ca_file;
 };
@@ -46,6 +47,9 @@ class HttpPoster {
   /// Starts one POST of `body`; `done` is always called exactly once, on the io thread.
   void post(const PostUrl& url, const std::string& content_type, std::string body,
             std::chrono::milliseconds timeout, PostDone done);
+  /// Aborts every POST still in flight (each `done` reports the abort), so that shutdown is
+  /// bounded by its own drain time, not by a hanging endpoint's timeout. Io thread.
+  void cancel_all();
 
  private:
   struct Impl;

@@ -310,7 +310,7 @@ void Notifier::stop() {
   if (impl.idle()) {
     return;
   }
-  impl.timer.expires_after(impl.options.timeout);
+  impl.timer.expires_after(std::min(impl.options.shutdown_drain, impl.options.timeout));
   impl.timer.async_wait(
       [weak = std::weak_ptr<Impl>(impl_)](const boost::system::error_code& error) {
         const auto self = weak.lock();
@@ -321,6 +321,7 @@ void Notifier::stop() {
         for (auto& channel : self->channels) {
           channel.queue.clear();
         }
+        self->poster.cancel_all();
       });
 }
 

@@ -52,6 +52,9 @@ struct NotifierOptions {
   TlsOptions tls;
   /// Each delivery attempt ends after this, so a hanging endpoint holds one slot at most.
   std::chrono::milliseconds timeout{std::chrono::seconds(10)};
+  /// At shutdown, undelivered and in-flight messages get this long before they are dropped:
+  /// well inside docker's 10 s stop timeout even when an endpoint hangs.
+  std::chrono::milliseconds shutdown_drain{std::chrono::seconds(5)};
   /// Messages waiting per channel; when full the oldest is dropped (and counted).
   std::size_t queue_capacity = 100;
   /// Events of one kind beyond `burst_limit` within `summary_window` are folded into one

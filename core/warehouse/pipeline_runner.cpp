@@ -87,6 +87,9 @@ RunReport build_warehouse(const PipelineOptions& options) {
   const std::size_t parallelism = std::max<std::size_t>(1, options.workers);
   spdlog::info("pipeline run {} ({}) started: {} ledger file(s), {} steps on up to {} connections",
                report.batch_id, report.mode, report.files, graph.size(), parallelism);
+  if (options.on_started) {
+    options.on_started(report.batch_id, report.files);
+  }
 
   const StepContext context{options.conninfo, search_path, report.batch_id, options.mode};
   std::vector<std::unique_ptr<StepConnection>> slots;

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "core/config/settings.hpp"
@@ -28,6 +30,9 @@ struct PipelineOptions {
   std::chrono::milliseconds retry_delay{std::chrono::seconds(60)};
   /// When another run holds the warehouse (setting `pipeline_lock`).
   config::PipelineLockPolicy lock = config::PipelineLockPolicy::kWait;
+  /// Called once the lock is held and the batch opened (batch id, ledger files it takes), so a
+  /// caller can announce the run before it ends; may be empty.
+  std::function<void(std::int64_t batch_id, std::int64_t files)> on_started;
 };
 
 /// Builds the warehouse once: validates the manifest, takes the pipeline lock, opens a batch

@@ -127,6 +127,31 @@ TEST_CASE("a hanging endpoint neither blocks the caller nor grows the queue") {
   CHECK(metrics.value(dp::metrics::kNotificationsSentTotal, {{"channel", "webhook"}}) == 0);
 }
 
+TEST_CASE("stop() with a hanging endpoint releases the io_context after the shutdown drain") {
+  NotifyTestServer server(EndpointBehaviour::kHang);
+  boost::asio::io_context io;
+  dp::metrics::MetricsRegistry metrics;
+  dp::notify::NotifierOptions options;
+  options.webhook_url = url_of(server, "/hook");
+  options.timeout = std::chrono::seconds(10);
+  options.shutdown_drain = std::chrono::milliseconds(300);
+  dp::notify::Notifier notifier(io, options, &metrics);
+  for (int i = 0; i < 3; ++i) {
+    notifier.notify({EventKind::kFileFailed, fmt::format("f{}.csv", i), "bad"});
+  }
+  REQUIRE(run_until(io, [&] { return server.received().size() == 1; }));
+  const auto stopping = std::chrono::steady_clock::now();
+  notifier.stop();
+  io.restart();
+  io.run_for(std::chrono::seconds(15));
+  const auto drained = std::chrono::steady_clock::now() - stopping;
+  MESSAGE("io_context released " << std::chrono::duration<double>(drained).count()
+                                 << " s after stop()");
+  CHECK(drained < std::chrono::seconds(2));
+  CHECK(server.received().size() == 1);
+  CHECK(metrics.value(dp::metrics::kNotificationsFailedTotal, {{"channel", "webhook"}}) == 1);
+}
+
 TEST_CASE("an endpoint answering 500 or refusing connections is counted as failed") {
   NotifyTestServer server(EndpointBehaviour::kAnswer500);
   boost::asio::io_context io;
