@@ -7,7 +7,7 @@
 #
 # Runs with Debian's podman (rootful) and docker-compose v1 talking to podman's API socket, so it
 # needs no Docker engine and no registry: when debian:bookworm-slim / postgres:15 are not in
-# local storage it builds stand-ins from Debian packages (one debootstrap tree; the PostgreSQL
+# local storage it builds stand-ins from Debian packages (one mmdebstrap tree; the PostgreSQL
 # stand-in is built while the app image compiles) and says so.
 #
 # On any failure it prints the reason, the build/service logs and the containers' logs, and
@@ -46,21 +46,21 @@ cannot_run() {
 # --- Tools -----------------------------------------------------------------------------------
 [[ $(id -u) -eq 0 ]] || cannot_run "rootful podman is needed and this is not root (uid $(id -u))"
 need=()
-for tool in podman docker-compose debootstrap; do
+for tool in podman docker-compose mmdebstrap; do
   command -v "$tool" >/dev/null 2>&1 || need+=("$tool")
 done
 if [[ ${#need[@]} -gt 0 ]]; then
-  say "installing podman docker-compose debootstrap (missing: ${need[*]})"
+  say "installing podman docker-compose mmdebstrap (missing: ${need[*]})"
   export DEBIAN_FRONTEND=noninteractive
-  { apt-get install -y -qq podman docker-compose debootstrap >/tmp/dp-container-e2e-apt.log 2>&1 ||
-    { apt-get update -qq && apt-get install -y -qq podman docker-compose debootstrap \
+  { apt-get install -y -qq podman docker-compose mmdebstrap >/tmp/dp-container-e2e-apt.log 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq podman docker-compose mmdebstrap \
       >/tmp/dp-container-e2e-apt.log 2>&1; }; } || {
     tail -20 /tmp/dp-container-e2e-apt.log >&2
     rm -f /tmp/dp-container-e2e-apt.log
-    cannot_run "apt-get install podman docker-compose debootstrap failed"
+    cannot_run "apt-get install podman docker-compose mmdebstrap failed"
   }
   rm -f /tmp/dp-container-e2e-apt.log
-  say "installed podman docker-compose debootstrap"
+  say "installed podman docker-compose mmdebstrap"
 fi
 unshare --user --map-root-user true 2>/dev/null ||
   cannot_run "no user namespaces (unshare --user fails; /proc/sys/user/max_user_namespaces=$(cat /proc/sys/user/max_user_namespaces 2>/dev/null))"
@@ -95,8 +95,12 @@ show_log() { # FILE TITLE [LINES]
   tail -n "${3:-40}" "$1"
 }
 diagnostics() {
-  show_log "$work/debootstrap.log" "debootstrap"
+  show_log "$work/mmdebstrap.log" "mmdebstrap"
   show_log "$work/postgres-build.log" "stand-in postgres:15 build"
+  if [[ -s $work/build.log ]] && grep -qE 'error:|FAILED:|^E: ' "$work/build.log"; then
+    section "image build: error lines (first 30)"
+    grep -E 'error:|FAILED:|^E: ' "$work/build.log" | head -30
+  fi
   show_log "$work/build.log" "image build (docker compose build)" 60
   show_log "$work/up.log" "docker compose up -d"
   for out in "$work"/*.out; do show_log "$out" "output"; done
@@ -162,20 +166,21 @@ for _ in $(seq 50); do [[ -S $socket ]] && break; sleep 0.2; done
 [[ -S $socket ]] || fail "podman system service did not create $socket"
 
 # --- Base images -----------------------------------------------------------------------------
-# One debootstrap tree serves both stand-ins: it becomes debian:bookworm-slim, and the postgres:15
+# One mmdebstrap tree serves both stand-ins: it becomes debian:bookworm-slim, and the postgres:15
 # stand-in is built FROM it in the background while the app image compiles.
 if ! podman image exists docker.io/library/debian:bookworm-slim; then
   if timeout 20 podman pull -q docker.io/library/debian:bookworm-slim >/dev/null 2>&1; then
     say "pulled debian:bookworm-slim"
   else
-    say "debian:bookworm-slim cannot be pulled: building a STAND-IN from Debian packages (debootstrap --variant=minbase bookworm)"
+    say "debian:bookworm-slim cannot be pulled: building a STAND-IN from Debian packages (mmdebstrap --variant=minbase bookworm)"
     step=$(date +%s)
-    debootstrap --variant=minbase bookworm "$work/rootfs" http://deb.debian.org/debian \
-      >"$work/debootstrap.log" 2>&1 || fail "debootstrap failed"
-    rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
-    tar -C "$work/rootfs" -c . | podman import -q - docker.io/library/debian:bookworm-slim >/dev/null ||
-      fail "podman import of the debootstrap tree failed"
-    rm -rf "$work/rootfs"
+    # mmdebstrap rather than debootstrap: apt fetches the packages (debootstrap one at a time);
+    # measured 94 s against 261 s here. It writes a tarball and leaves no apt lists in it.
+    mmdebstrap --variant=minbase bookworm "$work/base.tar" http://deb.debian.org/debian \
+      >"$work/mmdebstrap.log" 2>&1 || fail "mmdebstrap failed"
+    podman import -q "$work/base.tar" docker.io/library/debian:bookworm-slim >/dev/null ||
+      fail "podman import of the mmdebstrap tarball failed"
+    rm -f "$work/base.tar" "$work/mmdebstrap.log"
     say "stand-in debian:bookworm-slim ready in $(($(date +%s) - step)) s"
   fi
 fi
@@ -217,6 +222,7 @@ say "docker compose build (multi-stage: Release compile of dataprocessor in the 
 step=$(date +%s)
 docker-compose build --build-arg BUILD_JOBS="${E2E_BUILD_JOBS:-$(nproc)}" app >"$work/build.log" 2>&1 ||
   fail "docker compose build failed"
+rm -f "$work/build.log" # the logs of finished steps are not shown on a later failure
 image_size=$(podman image inspect dataprocessor:latest --format '{{.Size}}' | awk '{printf "%.1f MB", $1/1e6}')
 say "image dataprocessor:latest built in $(($(date +%s) - step)) s; size $image_size"
 new_image=$(podman image inspect dataprocessor:latest --format '{{.Id}}')
@@ -227,6 +233,7 @@ fi
 if [[ -n $pg_build_pid ]]; then
   wait "$pg_build_pid" || fail "stand-in postgres:15 build failed"
   pg_build_pid=""
+  rm -f "$work/postgres-build.log"
   say "stand-in postgres:15 built in $(($(date +%s) - pg_build_started)) s (elapsed, overlapped with the app build)"
 fi
 
