@@ -224,7 +224,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   outcome.path = path;
   db::LedgerFile file;
   file.original_name = path.filename().string();
-  outcome.identity = identity_of(path);
+  outcome.identity = watch::lstat_file(path);
   file.sha256 = watch::fingerprint_file(path);
   file.size_bytes = fs::file_size(path);
   outcome.sha256 = file.sha256;

@@ -143,7 +143,7 @@ std::string error_report(const LoadOutcome& outcome) {
 
 fs::path settle_file(const LoadOutcome& outcome, const MoveOptions& options) {
   const auto name = outcome.path.filename();
-  if (outcome.identity && identity_of(outcome.path) != outcome.identity) {
+  if (outcome.identity && watch::lstat_file(outcome.path) != outcome.identity) {
     // New bytes arrived under this name after it was hashed: archiving (or deleting) them would
     // lose them unloaded. They stay for the watcher, which sees the changed identity.
     spdlog::warn("{}: changed since it was loaded (file id {}); left in imports/ as new content",

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "core/csv/row_error.hpp"
-#include "core/ingest/file_identity.hpp"
 #include "core/pipeline/pipeline.hpp"
+#include "core/watch/file_stat.hpp"
 
 namespace dp::ingest {
 
@@ -83,7 +83,7 @@ struct LoadOutcome {
   std::vector<std::string> warnings;
   double seconds = 0;
   /// The file as it was when it was hashed; settle_file leaves it in place if it changed since.
-  std::optional<FileIdentity> identity;
+  std::optional<watch::FileStat> identity;
 };
 
 /// How many rejects an outcome keeps in memory; all of them go to the database.

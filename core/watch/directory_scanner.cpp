@@ -38,11 +38,7 @@ EntryType type_of(mode_t mode) {
 EntryInfo info_of(const struct stat& st) {
   EntryInfo info;
   info.type = type_of(st.st_mode);
-  info.stat.size = static_cast<std::uint64_t>(st.st_size);
-  info.stat.mtime_ns = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 +
-                       static_cast<std::int64_t>(st.st_mtim.tv_nsec);
-  info.stat.device = static_cast<std::uint64_t>(st.st_dev);
-  info.stat.inode = static_cast<std::uint64_t>(st.st_ino);
+  info.stat = file_stat_of(st);
   return info;
 }
 

@@ -6,8 +6,8 @@
 #include <iterator>
 #include <string>
 
-#include "core/ingest/file_identity.hpp"
 #include "core/ingest/file_mover.hpp"
+#include "core/watch/file_stat.hpp"
 #include "tests/core/ingest/ingest_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -38,7 +38,7 @@ ingest::LoadOutcome loaded(const fs::path& path) {
   outcome.status = ingest::LoadStatus::kLoaded;
   outcome.path = path;
   outcome.file_id = 7;
-  outcome.identity = ingest::identity_of(path);
+  outcome.identity = watch::lstat_file(path);
   return outcome;
 }
 
@@ -91,16 +91,16 @@ TEST_CASE("a file replaced after it was hashed stays in imports/ with the new by
   CHECK(files_under(options.imports_dir / ".processed") == 0);
 }
 
-TEST_CASE("a file identity tells files apart by inode, size and modification time") {
+TEST_CASE("lstat_file tells files apart by inode, size and modification time") {
   TempDir dir;
   const auto path = dir.path() / "f.csv";
-  CHECK_FALSE(ingest::identity_of(path).has_value());
+  CHECK_FALSE(watch::lstat_file(path).has_value());
   write_text(path, "a\n");
-  const auto first = ingest::identity_of(path);
+  const auto first = watch::lstat_file(path);
   REQUIRE(first.has_value());
-  CHECK(ingest::identity_of(path) == first);
+  CHECK(watch::lstat_file(path) == first);
   replace_by_rename(path, "b\n");
-  const auto second = ingest::identity_of(path);
+  const auto second = watch::lstat_file(path);
   REQUIRE(second.has_value());
   CHECK(second->inode != first->inode);
   CHECK(second->size == first->size);
