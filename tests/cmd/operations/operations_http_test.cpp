@@ -2,8 +2,8 @@
 // them, after loading known files and while its database is stopped.
 #include <doctest/doctest.h>
 
-#include "core/db/embedded_postgres.hpp"
 #include "tests/cmd/operations/operations_fixture.hpp"
+#include "tests/support/stoppable_cluster.hpp"
 
 using namespace dp::test;
 
@@ -52,15 +52,8 @@ TEST_CASE("/metrics counts the loaded and quarantined files and rows per pipelin
 }
 
 TEST_CASE("/readyz answers 200, then 503 with the reason while the database is stopped") {
-  // A private cluster: the shared test cluster is never stopped (other suites use it).
-  TempDir cluster_dir;
-  dp::db::EmbeddedPostgresOptions options;
-  options.root = cluster_dir.path();
-  options.tcp_port = 0;
-  options.fsync = false;
-  options.system_user = "dp_pgtest";
-  dp::db::EmbeddedPostgres cluster(options);
-  cluster.start();
+  StoppableCluster private_cluster;
+  auto& cluster = private_cluster.server();
 
   WatchFixture fx;
   const int port = free_loopback_port();

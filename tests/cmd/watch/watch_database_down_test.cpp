@@ -4,22 +4,14 @@
 
 #include <thread>
 
-#include "core/db/embedded_postgres.hpp"
 #include "tests/cmd/watch/watch_fixture.hpp"
+#include "tests/support/stoppable_cluster.hpp"
 
 using namespace dp::test;
 
 TEST_CASE("the database stopped while files arrive, then started: every file loads") {
-  // A private cluster on a unix socket only: the shared test cluster is never stopped, other
-  // test processes use it in parallel.
-  TempDir cluster_dir;
-  dp::db::EmbeddedPostgresOptions options;
-  options.root = cluster_dir.path();
-  options.tcp_port = 0;
-  options.fsync = false;
-  options.system_user = "dp_pgtest";
-  dp::db::EmbeddedPostgres cluster(options);
-  cluster.start();
+  StoppableCluster private_cluster;
+  auto& cluster = private_cluster.server();
   const auto conninfo = cluster.conninfo("postgres");
 
   WatchFixture fx;
