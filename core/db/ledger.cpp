@@ -49,23 +49,18 @@ void Ledger::finish_trial(std::int64_t file_id, std::uint64_t rows_loaded,
        std::to_string(row_limit)});
 }
 
-std::vector<std::int64_t> Ledger::find_trials(const std::string& sha256) {
+std::vector<std::int64_t> Ledger::supersede_trials(const std::string& sha256,
+                                                   std::int64_t file_id) {
   const auto result = connection_.exec_params(
-      "SELECT file_id FROM ingest.files WHERE sha256 = $1 AND status = 'trial' ORDER BY file_id",
-      {sha256});
+      "WITH superseded AS (UPDATE ingest.files SET status = 'superseded', superseded_by = $2 "
+      "WHERE sha256 = $1 AND status = 'trial' RETURNING file_id) "
+      "SELECT file_id FROM superseded ORDER BY file_id",
+      {sha256, std::to_string(file_id)});
   std::vector<std::int64_t> ids;
   for (int row = 0; row < result.rows(); ++row) {
     ids.push_back(std::stoll(std::string(result.get(row, 0))));
   }
   return ids;
-}
-
-void Ledger::mark_superseded(const std::vector<std::int64_t>& trial_ids, std::int64_t file_id) {
-  for (const auto trial_id : trial_ids) {
-    connection_.exec_params(
-        "UPDATE ingest.files SET status = 'superseded', superseded_by = $2 WHERE file_id = $1",
-        {std::to_string(trial_id), std::to_string(file_id)});
-  }
 }
 
 std::int64_t Ledger::record_duplicate(const LedgerFile& file, std::int64_t duplicate_of) {

@@ -37,10 +37,9 @@ class Ledger {
   /// the content a duplicate nor reaches the warehouse.
   void finish_trial(std::int64_t file_id, std::uint64_t rows_loaded, std::uint64_t rows_rejected,
                     std::uint64_t row_limit);
-  /// Trial loads of this content not yet superseded by a full load, oldest first.
-  std::vector<std::int64_t> find_trials(const std::string& sha256);
-  /// Marks trial loads as replaced by the full load `file_id` (their rows are gone from staging).
-  void mark_superseded(const std::vector<std::int64_t>& trial_ids, std::int64_t file_id);
+  /// Marks the trial loads of this content as replaced by the full load `file_id` and returns
+  /// their file ids (oldest first), whose rows the caller removes from staging.
+  std::vector<std::int64_t> supersede_trials(const std::string& sha256, std::int64_t file_id);
   /// Records a duplicate of an earlier load.
   std::int64_t record_duplicate(const LedgerFile& file, std::int64_t duplicate_of);
   /// Records a failed or quarantined file with its reason.

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "core/csv/csv_reader.hpp"
@@ -152,19 +153,15 @@ class RowStreamer {
 void supersede_trials(db::LibpqConnection& connection, db::Ledger& ledger,
                       const std::string& sha256, const std::string& staging_schema,
                       const table::TableModel& model, std::int64_t file_id) {
-  const auto trials = ledger.find_trials(sha256);
+  const auto trials = ledger.supersede_trials(sha256, file_id);
   if (trials.empty()) {
     return;
   }
-  std::string ids;
-  for (const auto trial : trials) {
-    ids += (ids.empty() ? "" : ",") + std::to_string(trial);
-  }
+  const auto ids = fmt::format("{}", fmt::join(trials, ","));
   connection.exec_params("DELETE FROM " + table::quote_identifier(staging_schema) + "." +
                              table::quote_identifier(model.table) +
                              " WHERE file_id = ANY($1::bigint[])",
                          {"{" + ids + "}"});
-  ledger.mark_superseded(trials, file_id);
   spdlog::info("file {} supersedes trial load(s) {} of the same content", file_id, ids);
 }
 
