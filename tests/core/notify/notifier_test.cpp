@@ -14,6 +14,7 @@
 #include "core/metrics/metrics_registry.hpp"
 #include "core/metrics/service_metrics.hpp"
 #include "tests/core/notify/notify_test_server.hpp"
+#include "tests/core/notify/run_until.hpp"
 
 namespace {
 
@@ -21,20 +22,7 @@ using dp::notify::Event;
 using dp::notify::EventKind;
 using dp::test::EndpointBehaviour;
 using dp::test::NotifyTestServer;
-
-/// Runs the notifier's io_context until `done` holds, at most `limit`.
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) {
-      return true;
-    }
-    io.restart();
-    io.run_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
+using dp::test::run_until;
 
 std::string url_of(const NotifyTestServer& server, const std::string& path = {}) {
   return fmt::format("http://127.0.0.1:{}{}", server.port(), path);

@@ -17,26 +17,15 @@
 
 #include "core/metrics/metrics_registry.hpp"
 #include "core/metrics/service_metrics.hpp"
+#include "tests/core/notify/run_until.hpp"
 #include "tests/core/notify/tls_test_server.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace {
 
 using dp::notify::EventKind;
+using dp::test::run_until;
 using dp::test::TlsTestServer;
-
-bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
-               std::chrono::milliseconds limit = std::chrono::seconds(5)) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (done()) {
-      return true;
-    }
-    io.restart();
-    io.run_for(std::chrono::milliseconds(20));
-  }
-  return done();
-}
 
 /// Telegram options pointing at the loopback server under `host`.
 dp::notify::NotifierOptions telegram_at(const std::string& host, int port,
