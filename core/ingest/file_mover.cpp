@@ -93,22 +93,22 @@ void AtomicFileWriter::append(std::string_view bytes) {
   }
 }
 
-void AtomicFileWriter::commit() {
+void AtomicFileWriter::sync_and_close() {
   if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
     fd_ = -1;
     throw std::system_error(errno, std::generic_category(), "cannot write " + path_.string());
   }
   fd_ = -1;
+}
+
+void AtomicFileWriter::commit() {
+  sync_and_close();
   fs::rename(temporary_, path_);
   sync_folder(path_.parent_path());
 }
 
 fs::path AtomicFileWriter::commit_without_overwrite() {
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    fd_ = -1;
-    throw std::system_error(errno, std::generic_category(), "cannot write " + path_.string());
-  }
-  fd_ = -1;
+  sync_and_close();
   path_ = move_without_overwrite(temporary_, path_);
   sync_folder(path_.parent_path());
   return path_;

@@ -39,6 +39,9 @@ class AtomicFileWriter {
   std::filesystem::path commit_without_overwrite();
 
  private:
+  /// Makes the written bytes durable and closes the temporary file, before either rename.
+  void sync_and_close();
+
   std::filesystem::path path_;
   std::filesystem::path temporary_;
   int fd_ = -1;
