@@ -42,7 +42,8 @@ RUN groupadd --gid "${APP_GID}" app \
  && mkdir -p /app/imports /app/exports /app/logs \
  && chown app:app /app/imports /app/exports /app/logs
 COPY --from=build /build/dataprocessor /usr/local/bin/dataprocessor
-COPY sql /app/sql
+# The installed layout: the binary finds its SQL in <bin>/../share/dataprocessor/sql.
+COPY sql /usr/local/share/dataprocessor/sql
 WORKDIR /app
 USER app
 VOLUME ["/app/imports", "/app/exports", "/app/logs"]

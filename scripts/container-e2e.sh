@@ -22,8 +22,7 @@
 set -Eeuo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
-data=${DP_SAMPLE_DATA:-$repo/../shared/data}
-[[ -d $data ]] || data=/work/shared/data
+data=$repo/samples
 started=$(date +%s)
 timeout_s=${E2E_TIMEOUT_S:-300}
 export COMPOSE_PROJECT_NAME=${COMPOSE_PROJECT_NAME:-dpe2e}
@@ -260,13 +259,12 @@ psql_q() {
 
 # --- Drop one file of every kind -------------------------------------------------------------
 step=$(date +%s)
-seeds=$data/seeds
-etl=$seeds/Mini-ETL-Tool/data
+desk=$data/support_desk
 files=(
-  "$seeds/DataProcessor/2019_free_title_data.csv"
+  "$data/job_titles/2019_free_title_data.csv"
   "$data/habits/habit_records_sample.csv"
-  "$etl/analysts_2010.csv" "$etl/cases_2011.csv" "$etl/logs_2011.csv"
-  "$etl/products.csv" "$etl/PrioritySLA.csv" "$etl/calendar.csv"
+  "$desk/analysts_2010.csv" "$desk/by_year/cases_2011.csv" "$desk/by_year/logs_2011.csv"
+  "$desk/products.csv" "$desk/PrioritySLA.csv" "$desk/calendar.csv"
 )
 for file in "${files[@]}"; do
   [[ -f $file ]] || fail "sample file $file is missing"
@@ -276,11 +274,11 @@ done
 docker cp "$data/course_traffic/traffic_sources.csv" app:/app/imports/ ||
   fail "docker cp traffic_sources.csv app:/app/imports failed"
 # Renamed into place from .part (the service must ignore the .part name).
-as_user cp "$seeds/BI_project.v2/marketing_data_with_days.csv" imports/marketing_data_with_days.csv.part
+as_user cp "$data/course_traffic/marketing_data_with_days.csv" imports/marketing_data_with_days.csv.part
 sleep 2
 as_user mv imports/marketing_data_with_days.csv.part imports/marketing_data_with_days.csv
 # Written slowly through one open descriptor: 4 chunks, 1.5 s apart (longer than SETTLE_MS).
-slow=$seeds/BI_project.v2/user_traffic.csv
+slow=$data/course_traffic/user_traffic.csv
 lines=$(wc -l <"$slow")
 as_user bash -c "{ for part in 0 1 2 3; do
     sed -n \"\$((part * ($lines / 4 + 1) + 1)),\$(((part + 1) * ($lines / 4 + 1)))p\" '$slow'

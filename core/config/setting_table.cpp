@@ -85,10 +85,13 @@ SettingSpec schema_setting(const Doc& doc, std::string Settings::*member) {
   return out;
 }
 
-SettingSpec path_setting(const Doc& doc, std::filesystem::path Settings::*member) {
-  SettingSpec out = spec(doc, "path");
-  out.assign = [member](Settings& s, std::string_view text) {
-    if (trim(text).empty()) {
+/// `empty_means_default`: an empty value is accepted and leaves the folder to be found at
+/// start-up (sql_dir: beside the executable).
+SettingSpec path_setting(const Doc& doc, std::filesystem::path Settings::*member,
+                         bool empty_means_default = false) {
+  SettingSpec out = spec(doc, empty_means_default ? "path, or empty" : "path");
+  out.assign = [member, empty_means_default](Settings& s, std::string_view text) {
+    if (trim(text).empty() && !empty_means_default) {
       throw ValueError("expected a non-empty path");
     }
     s.*member = std::filesystem::path(std::string(text));
@@ -247,8 +250,10 @@ std::vector<SettingSpec> build_table() {
       &S::exports_dir));
   t.push_back(
       path_setting({"logs_dir", kFolders, "where dataprocessor.log is written"}, &S::logs_dir));
-  t.push_back(path_setting({"sql_dir", kFolders, "migrations, warehouse steps and analysis views"},
-                           &S::sql_dir));
+  t.push_back(path_setting({"sql_dir", kFolders,
+                            "migrations, warehouse steps and analysis views; empty = the sql/ "
+                            "built or installed beside the executable"},
+                           &S::sql_dir, true));
 
   t.push_back(
       integer_setting({"workers", kIngest, "files loaded in parallel"}, &S::workers, 1, 64));

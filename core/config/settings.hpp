@@ -70,9 +70,9 @@ struct Settings {
   std::filesystem::path exports_dir = "exports";
   /// Where the rotating log file dataprocessor.log is written.
   std::filesystem::path logs_dir = "logs";
-  /// Migrations, warehouse steps and analysis views; relative to the working directory, so an
-  /// installed service sets it to <prefix>/share/dataprocessor/sql.
-  std::filesystem::path sql_dir = "sql";
+  /// Migrations, warehouse steps and analysis views. Empty (the default): the sql/ shipped beside
+  /// the executable (see shipped_files.hpp), so the binary works from any working folder.
+  std::filesystem::path sql_dir;
 
   // Ingest.
   /// Files loaded in parallel; one COPY stream keeps one PostgreSQL core busy.

@@ -12,6 +12,7 @@
 #include "core/config/config_error.hpp"
 #include "core/config/env_file.hpp"
 #include "core/config/setting_table.hpp"
+#include "core/config/shipped_files.hpp"
 #include "core/config/value_parsing.hpp"
 
 namespace dp::config {
@@ -188,6 +189,10 @@ LoadedSettings load_settings(const SettingsSources& sources) {
     apply_override(loaded, assignment);
   }
   check_combination(loaded);
+  if (loaded.settings.sql_dir.empty()) {
+    // The default, found where the binary was built or installed: no source to record.
+    loaded.settings.sql_dir = find_shipped_folder("sql");
+  }
   return loaded;
 }
 

@@ -44,13 +44,10 @@ inline const pipeline::Pipeline& kind(std::string_view name) {
   return *found;
 }
 
-/// A file of the shared sample data (../shared/data), the ground truth for formats.
-inline std::filesystem::path shared_sample(std::string_view relative) {
-#ifdef DP_SHARED_DATA_DIR
-  return std::filesystem::path(DP_SHARED_DATA_DIR) / relative;
-#else
-  return std::filesystem::path("/work/shared/data") / relative;
-#endif
+/// A file of the repository's samples/ (the real files of every subject), the ground truth
+/// for formats.
+inline std::filesystem::path sample_file(std::string_view relative) {
+  return std::filesystem::path(DP_SAMPLES_DIR) / relative;
 }
 
 /// A fixture of this repository's tests/data.

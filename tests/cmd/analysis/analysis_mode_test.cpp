@@ -136,8 +136,7 @@ TEST_CASE("team_performance_report.csv has the support team's layout: SLA row, t
   REQUIRE(csv.size() >= 3);
   CHECK(csv[0] == std::vector<std::string>{"team", "priority_1", "priority_2", "priority_3"});
   // PrioritySLA.csv: id,name,Assign SLA,... — the SLA row holds the assign SLA per priority.
-  const auto sla =
-      raw_records(shared_data() / "seeds" / "Mini-ETL-Tool" / "data" / "PrioritySLA.csv");
+  const auto sla = raw_records(samples_dir() / "support_desk" / "PrioritySLA.csv");
   std::map<std::string, double> assign_sla;
   for (std::size_t i = 1; i < sla.size(); ++i) {
     assign_sla[sla[i][0]] = std::stod(sla[i][2]);
@@ -162,7 +161,7 @@ TEST_CASE("on the sample data the views agree with totals computed from the raw 
   auto& run = SampleAnalysis::instance();
   REQUIRE(run.exit_code() == 0);
   const auto conninfo = run.environment().database().conninfo();
-  const auto data = shared_data();
+  const auto data = samples_dir();
 
   SUBCASE("referrals per month and source, with the corrected duplicate counted once") {
     std::map<std::string, std::pair<std::string, std::string>> sources;  // id -> name, channel
@@ -171,7 +170,7 @@ TEST_CASE("on the sample data the views agree with totals computed from the raw 
     }
     std::set<std::tuple<std::string, std::string, std::string>> keys;
     std::map<std::pair<std::string, std::string>, std::pair<int, std::set<std::string>>> months;
-    const auto rows = raw_records(data / "seeds" / "BI_project.v2" / "user_traffic.csv");
+    const auto rows = raw_records(data / "course_traffic" / "user_traffic.csv");
     for (std::size_t i = 1; i < rows.size(); ++i) {
       const auto& r = rows[i];  // user_id, source_id, referred_at (UTC, ISO 8601), campaign
       if (!keys.insert({r[0], r[1], r[2]}).second) {
@@ -198,8 +197,7 @@ TEST_CASE("on the sample data the views agree with totals computed from the raw 
       double spend = 0, impressions = 0, clicks = 0, leads = 0, revenue = 0;
     };
     std::map<std::string, Sums> sums;
-    const auto rows =
-        raw_records(data / "seeds" / "BI_project.v2" / "marketing_data_with_days.csv");
+    const auto rows = raw_records(data / "course_traffic" / "marketing_data_with_days.csv");
     for (std::size_t i = 1; i < rows.size(); ++i) {
       auto& s = sums[rows[i][0]];  // source_name,channel_type,date,ad_spend,impressions,...
       s.spend += std::stod(rows[i][3]);
@@ -257,7 +255,7 @@ TEST_CASE("on the sample data the views agree with totals computed from the raw 
 
   SUBCASE("the most common titles: the largest pdl count per title") {
     std::map<std::string, long long> pdl;
-    const auto rows = raw_records(data / "seeds" / "DataProcessor" / "2019_free_title_data.csv");
+    const auto rows = raw_records(data / "job_titles" / "2019_free_title_data.csv");
     for (std::size_t i = 1; i < rows.size(); ++i) {
       auto& count = pdl[rows[i][0]];
       count = std::max(count, std::stoll(rows[i][1]));

@@ -17,16 +17,16 @@ namespace dp::test {
 
 namespace fs = std::filesystem;
 
-/// The real sample files (shared/data), as a user would drop them: every kind, once.
+/// The real sample files (samples/*/*.csv), as a user would drop them: every kind, once.
 inline std::vector<fs::path> sample_files() {
-  const auto data = shared_data();
-  const auto support = data / "seeds" / "Mini-ETL-Tool" / "data";
+  const auto data = samples_dir();
+  const auto support = data / "support_desk";
   std::vector<fs::path> files = {
       data / "course_traffic" / "traffic_sources.csv",
-      data / "seeds" / "BI_project.v2" / "user_traffic.csv",
-      data / "seeds" / "BI_project.v2" / "marketing_data_with_days.csv",
+      data / "course_traffic" / "user_traffic.csv",
+      data / "course_traffic" / "marketing_data_with_days.csv",
       data / "habits" / "habit_records_sample.csv",
-      data / "seeds" / "DataProcessor" / "2019_free_title_data.csv",
+      data / "job_titles" / "2019_free_title_data.csv",
       support / "products.csv",
       support / "PrioritySLA.csv",
       support / "calendar.csv",

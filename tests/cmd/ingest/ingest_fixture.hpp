@@ -62,7 +62,6 @@ class OneShotFixture {
     for (const auto& setting :
          {"imports_dir=" + imports_.string(), "exports_dir=" + exports_.string(),
           "logs_dir=" + (dir_.path() / "logs").string(),
-          "sql_dir=" + std::string(DP_SOURCE_DIR) + "/sql",
           "data_dir=" + (dir_.path() / "var").string(), std::string("http_port=0")}) {
       spec.args.push_back("--set");
       spec.args.push_back(setting);

@@ -26,10 +26,10 @@ struct SampleBatches {
 };
 
 SampleBatches sample_batches(const fs::path& work) {
-  const auto data = dp::test::shared_data();
-  const auto support = data / "seeds" / "Mini-ETL-Tool" / "data";
-  const auto traffic = data / "seeds" / "BI_project.v2";
-  const auto titles = data / "seeds" / "DataProcessor" / "2019_free_title_data.csv";
+  const auto data = dp::test::samples_dir();
+  const auto support = data / "support_desk";
+  const auto traffic = data / "course_traffic";
+  const auto titles = data / "job_titles" / "2019_free_title_data.csv";
   const auto habits = data / "habits" / "habit_records_sample.csv";
   const auto fixture = [](const std::string& name) {
     return dp::test::sql_fixture("data/" + name);
@@ -44,10 +44,10 @@ SampleBatches sample_batches(const fs::path& work) {
       split_lines(habits, work / "habit_records_part1.csv", 2, 30, true),
       support / "analysts_2010.csv",
       support / "analysts_2012.csv",
-      support / "cases_2011.csv",
-      support / "cases_2012.csv",
-      support / "logs_2012.csv",
-      support / "logs_2013.csv",
+      support / "by_year" / "cases_2011.csv",
+      support / "by_year" / "cases_2012.csv",
+      support / "by_year" / "logs_2012.csv",
+      support / "by_year" / "logs_2013.csv",
       support / "products.csv",
       support / "PrioritySLA.csv",
       split_lines(titles, work / "title_data_part1.csv", 2, 2500, true),
@@ -55,9 +55,9 @@ SampleBatches sample_batches(const fs::path& work) {
   });
   out.batches.push_back({
       support / "analysts_2011.csv",
-      support / "cases_2013.csv",
+      support / "by_year" / "cases_2013.csv",
       fixture("cases_unknown_analyst_no_logs.csv"),
-      support / "logs_2011.csv",
+      support / "by_year" / "logs_2011.csv",
       split_lines(traffic / "user_traffic.csv", work / "user_traffic_part2.csv", 601, 1001, true),
       split_lines(habits, work / "habit_records_part2.csv", 31, 41, true),
       split_lines(titles, work / "title_data_part2.csv", 2501, 5001, true),
@@ -70,10 +70,10 @@ SampleBatches sample_batches(const fs::path& work) {
       support / "analysts_2014.csv",
       support / "analysts_2013.csv",
       fixture("analysts.csv"),
-      support / "cases_2014.csv",
+      support / "by_year" / "cases_2014.csv",
       support / "cases.csv",
       fixture("cases_correction.csv"),
-      support / "logs_2014.csv",
+      support / "by_year" / "logs_2014.csv",
       support / "logs.csv",
       fixture("habit_records_late_and_recategorized.csv"),
       fixture("habit_records_year_boundary.csv"),

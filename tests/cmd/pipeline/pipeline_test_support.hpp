@@ -31,8 +31,9 @@ inline fs::path sql_checks_dir() {
 inline fs::path sql_fixture(const std::string& name) {
   return fs::path(DP_SOURCE_DIR) / "tests" / "sql" / "fixtures" / name;
 }
-inline fs::path shared_data() {
-  return fs::path(DP_SHARED_DATA_DIR);
+/// The repository's samples/: the real files of every subject.
+inline fs::path samples_dir() {
+  return fs::path(DP_SAMPLES_DIR);
 }
 
 inline std::string read_text(const fs::path& path) {

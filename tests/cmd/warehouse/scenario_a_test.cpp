@@ -24,16 +24,17 @@ TEST_CASE("scenario A: three incremental batches, an empty run and --full pass e
 
   env.ingest({files.traffic_sources(), files.user_traffic_part1, files.marketing_part1,
               fixture("marketing_partner_blog_and_podcast.csv"), files.habit_records_part1,
-              support("analysts_2010.csv"), support("analysts_2012.csv"), support("cases_2011.csv"),
-              support("cases_2012.csv"), support("logs_2012.csv"), support("logs_2013.csv"),
+              support("analysts_2010.csv"), support("analysts_2012.csv"),
+              support("by_year/cases_2011.csv"), support("by_year/cases_2012.csv"),
+              support("by_year/logs_2012.csv"), support("by_year/logs_2013.csv"),
               files.products_only, support("PrioritySLA.csv"), files.title_data_part1,
               support("calendar.csv")});
   dp::test::pin_ledger_time(env, "traffic_sources.csv", "2023-01-01 00:00:00+00");
   dp::test::create_comparison_helpers(env);
   dp::test::run_pipeline_binary(env, false);
 
-  env.ingest({support("analysts_2011.csv"), support("cases_2013.csv"),
-              fixture("cases_unknown_analyst_no_logs.csv"), support("logs_2011.csv"),
+  env.ingest({support("analysts_2011.csv"), support("by_year/cases_2013.csv"),
+              fixture("cases_unknown_analyst_no_logs.csv"), support("by_year/logs_2011.csv"),
               files.user_traffic_part2, files.habit_records_part2,
               fixture("traffic_sources_channel_change.csv"), files.title_data_part2,
               fixture("title_data_normalization_cases.csv"), files.products_lines_and_groups,
@@ -42,8 +43,9 @@ TEST_CASE("scenario A: three incremental batches, an empty run and --full pass e
   dp::test::run_pipeline_binary(env, false);
 
   env.ingest({support("analysts_2014.csv"), support("analysts_2013.csv"), fixture("analysts.csv"),
-              support("cases_2014.csv"), support("cases.csv"), fixture("cases_correction.csv"),
-              support("logs_2014.csv"), support("logs.csv"), fixture("logs_reopened_case.csv"),
+              support("by_year/cases_2014.csv"), support("cases.csv"),
+              fixture("cases_correction.csv"), support("by_year/logs_2014.csv"),
+              support("logs.csv"), fixture("logs_reopened_case.csv"),
               fixture("habit_records_late_and_recategorized.csv"),
               fixture("habit_records_year_boundary.csv"), files.user_traffic_part3_correction,
               fixture("user_traffic_unknown_source_and_channel_change.csv")});

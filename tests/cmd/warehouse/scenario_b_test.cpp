@@ -41,7 +41,7 @@ TEST_CASE("scenario B: ten reversed batches with a failed run in between equal -
       support("logs.csv"),
       fixture("analysts.csv"),
       support("analysts_2014.csv"),
-      support("cases_2014.csv"),
+      support("by_year/cases_2014.csv"),
       support("analysts_2012.csv"),
       fixture("habit_records_late_and_recategorized.csv"),
       files.user_traffic_part3_correction,

@@ -9,16 +9,14 @@
 
 namespace dp::test {
 
-/// The files the warehouse scenarios load: the shared samples, the fixtures of
+/// The files the warehouse scenarios load: the samples of samples/, the fixtures of
 /// tests/sql/fixtures/data, and sample files split into parts (written into `work`) so that
 /// keys arrive in several batches; the scenario checks know these names and contents.
 class ScenarioFiles {
  public:
   explicit ScenarioFiles(const std::filesystem::path& work)
-      : data_(shared_data()),
-        support_(data_ / "seeds" / "Mini-ETL-Tool" / "data"),
-        traffic_(data_ / "seeds" / "BI_project.v2") {
-    const auto titles = data_ / "seeds" / "DataProcessor" / "2019_free_title_data.csv";
+      : data_(samples_dir()), support_(data_ / "support_desk"), traffic_(data_ / "course_traffic") {
+    const auto titles = data_ / "job_titles" / "2019_free_title_data.csv";
     const auto habits = habit_records_sample();
     user_traffic_part1 = split_lines(user_traffic(), work / "user_traffic_part1.csv", 2, 600, true);
     user_traffic_part2 =

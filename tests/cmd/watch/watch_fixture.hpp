@@ -120,7 +120,6 @@ class WatchFixture {
     const std::vector<std::string> settings{"imports_dir=" + imports_.string(),
                                             "exports_dir=" + exports_.string(),
                                             "logs_dir=" + logs_.string(),
-                                            "sql_dir=" + std::string(DP_SOURCE_DIR) + "/sql",
                                             "data_dir=" + (dir_.path() / "var").string(),
                                             "settle_ms=100",
                                             "http_port=0",

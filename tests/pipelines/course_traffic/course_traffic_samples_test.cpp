@@ -8,7 +8,7 @@ namespace {
 
 TEST_CASE("user_traffic.csv: 1,001 rows, none rejected, ISO timestamps with Z kept as UTC") {
   const auto converted =
-      convert_file(shared_sample("seeds/BI_project.v2/user_traffic.csv"), "user_traffic");
+      convert_file(sample_file("course_traffic/user_traffic.csv"), "user_traffic");
   CHECK_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
   CHECK(converted.rows == 1001);
 
@@ -26,7 +26,7 @@ TEST_CASE("user_traffic.csv: the repeated key loads twice and line_no tells the 
   // (73703, 7, 2024-04-13T22:37:24Z) appears on lines 1001 and 1002 with different campaign
   // codes: staging keeps both, the warehouse takes the later line.
   const auto converted =
-      convert_file(shared_sample("seeds/BI_project.v2/user_traffic.csv"), "user_traffic");
+      convert_file(sample_file("course_traffic/user_traffic.csv"), "user_traffic");
   TestDatabase db;
   load_into(db, kind("user_traffic"), converted);
   CHECK(db.scalar("SELECT string_agg(line_no || ':' || campaign_code, ',' ORDER BY line_no) "
@@ -38,8 +38,8 @@ TEST_CASE("user_traffic.csv: the repeated key loads twice and line_no tells the 
 }
 
 TEST_CASE("marketing_data_with_days.csv: 10,000 rows, amounts exact, repeated days kept") {
-  const auto converted = convert_file(
-      shared_sample("seeds/BI_project.v2/marketing_data_with_days.csv"), "marketing_daily");
+  const auto converted =
+      convert_file(sample_file("course_traffic/marketing_data_with_days.csv"), "marketing_daily");
   CHECK_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
   CHECK(converted.rows == 10000);
 
@@ -64,7 +64,7 @@ TEST_CASE("marketing_data_with_days.csv: 10,000 rows, amounts exact, repeated da
 
 TEST_CASE("traffic_sources.csv: the ten sources, names matching the marketing file") {
   const auto converted =
-      convert_file(shared_sample("course_traffic/traffic_sources.csv"), "traffic_sources");
+      convert_file(sample_file("course_traffic/traffic_sources.csv"), "traffic_sources");
   CHECK_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
   CHECK(converted.rows == 10);
 

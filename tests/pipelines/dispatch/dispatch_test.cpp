@@ -11,32 +11,32 @@
 namespace dp::test {
 namespace {
 
-/// Every sample file and the kind it must reach (paths under ../shared/data).
+/// Every sample file and the kind it must reach (paths under samples/).
 const std::map<std::string, std::string>& expected_kinds() {
   static const std::map<std::string, std::string> kinds = {
       {"course_traffic/traffic_sources.csv", "traffic_sources"},
       {"habits/habit_records_sample.csv", "habit_records"},
-      {"seeds/BI_project.v2/marketing_data_with_days.csv", "marketing_daily"},
-      {"seeds/BI_project.v2/user_traffic.csv", "user_traffic"},
-      {"seeds/DataProcessor/2019_free_title_data.csv", "title_data"},
-      {"seeds/Mini-ETL-Tool/data/PrioritySLA.csv", "priority_sla"},
-      {"seeds/Mini-ETL-Tool/data/analysts_2010.csv", "analyst_snapshots"},
-      {"seeds/Mini-ETL-Tool/data/analysts_2011.csv", "analyst_snapshots"},
-      {"seeds/Mini-ETL-Tool/data/analysts_2012.csv", "analyst_snapshots"},
-      {"seeds/Mini-ETL-Tool/data/analysts_2013.csv", "analyst_snapshots"},
-      {"seeds/Mini-ETL-Tool/data/analysts_2014.csv", "analyst_snapshots"},
-      {"seeds/Mini-ETL-Tool/data/calendar.csv", "calendar"},
-      {"seeds/Mini-ETL-Tool/data/cases.csv", "cases"},
-      {"seeds/Mini-ETL-Tool/data/cases_2011.csv", "cases"},
-      {"seeds/Mini-ETL-Tool/data/cases_2012.csv", "cases"},
-      {"seeds/Mini-ETL-Tool/data/cases_2013.csv", "cases"},
-      {"seeds/Mini-ETL-Tool/data/cases_2014.csv", "cases"},
-      {"seeds/Mini-ETL-Tool/data/logs.csv", "case_logs"},
-      {"seeds/Mini-ETL-Tool/data/logs_2011.csv", "case_logs"},
-      {"seeds/Mini-ETL-Tool/data/logs_2012.csv", "case_logs"},
-      {"seeds/Mini-ETL-Tool/data/logs_2013.csv", "case_logs"},
-      {"seeds/Mini-ETL-Tool/data/logs_2014.csv", "case_logs"},
-      {"seeds/Mini-ETL-Tool/data/products.csv", "products"},
+      {"course_traffic/marketing_data_with_days.csv", "marketing_daily"},
+      {"course_traffic/user_traffic.csv", "user_traffic"},
+      {"job_titles/2019_free_title_data.csv", "title_data"},
+      {"support_desk/PrioritySLA.csv", "priority_sla"},
+      {"support_desk/analysts_2010.csv", "analyst_snapshots"},
+      {"support_desk/analysts_2011.csv", "analyst_snapshots"},
+      {"support_desk/analysts_2012.csv", "analyst_snapshots"},
+      {"support_desk/analysts_2013.csv", "analyst_snapshots"},
+      {"support_desk/analysts_2014.csv", "analyst_snapshots"},
+      {"support_desk/calendar.csv", "calendar"},
+      {"support_desk/cases.csv", "cases"},
+      {"support_desk/by_year/cases_2011.csv", "cases"},
+      {"support_desk/by_year/cases_2012.csv", "cases"},
+      {"support_desk/by_year/cases_2013.csv", "cases"},
+      {"support_desk/by_year/cases_2014.csv", "cases"},
+      {"support_desk/logs.csv", "case_logs"},
+      {"support_desk/by_year/logs_2011.csv", "case_logs"},
+      {"support_desk/by_year/logs_2012.csv", "case_logs"},
+      {"support_desk/by_year/logs_2013.csv", "case_logs"},
+      {"support_desk/by_year/logs_2014.csv", "case_logs"},
+      {"support_desk/products.csv", "products"},
   };
   return kinds;
 }
@@ -56,13 +56,13 @@ TEST_CASE("the registry lists every kind once, each named like its staging table
 
 TEST_CASE("every sample file reaches exactly one kind by its name") {
   std::size_t seen = 0;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(shared_sample(""))) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(sample_file(""))) {
     if (!entry.is_regular_file() || entry.path().extension() != ".csv") {
       continue;
     }
     ++seen;
     const std::string relative =
-        std::filesystem::relative(entry.path(), shared_sample("")).generic_string();
+        std::filesystem::relative(entry.path(), sample_file("")).generic_string();
     CAPTURE(relative);
     const auto expected = expected_kinds().find(relative);
     REQUIRE_MESSAGE(expected != expected_kinds().end(), "a sample file this test does not know");
@@ -104,11 +104,11 @@ TEST_CASE("names match case-insensitively, with suffixes, and gzip-compressed") 
 
 TEST_CASE("title data, habit dumps and the other headed kinds are found by header alone") {
   const std::map<std::string, std::string> samples = {
-      {"seeds/DataProcessor/2019_free_title_data.csv", "title_data"},
+      {"job_titles/2019_free_title_data.csv", "title_data"},
       {"habits/habit_records_sample.csv", "habit_records"},
-      {"seeds/Mini-ETL-Tool/data/PrioritySLA.csv", "priority_sla"},
-      {"seeds/BI_project.v2/user_traffic.csv", "user_traffic"},
-      {"seeds/BI_project.v2/marketing_data_with_days.csv", "marketing_daily"},
+      {"support_desk/PrioritySLA.csv", "priority_sla"},
+      {"course_traffic/user_traffic.csv", "user_traffic"},
+      {"course_traffic/marketing_data_with_days.csv", "marketing_daily"},
       {"course_traffic/traffic_sources.csv", "traffic_sources"},
   };
   TempDir dir;
@@ -117,7 +117,7 @@ TEST_CASE("title data, habit dumps and the other headed kinds are found by heade
     CAPTURE(relative);
     // A name no pattern claims, as when a user renames an export.
     const auto renamed = dir.path() / ("export_" + std::to_string(++count) + ".csv");
-    std::filesystem::copy_file(shared_sample(relative), renamed);
+    std::filesystem::copy_file(sample_file(relative), renamed);
     REQUIRE(all_kinds().match_name(renamed.filename().string()).empty());
     const auto dispatched = ingest::dispatch(all_kinds(), renamed);
     REQUIRE_MESSAGE(dispatched.pipeline != nullptr, dispatched.reason);
@@ -128,7 +128,7 @@ TEST_CASE("title data, habit dumps and the other headed kinds are found by heade
 TEST_CASE("a headerless extract under a foreign name matches nothing and says why") {
   TempDir dir;
   const auto renamed = dir.path() / "extract.csv";
-  std::filesystem::copy_file(shared_sample("seeds/Mini-ETL-Tool/data/cases_2011.csv"), renamed);
+  std::filesystem::copy_file(sample_file("support_desk/by_year/cases_2011.csv"), renamed);
   const auto dispatched = ingest::dispatch(all_kinds(), renamed);
   CHECK(dispatched.pipeline == nullptr);
   CHECK(dispatched.reason.find("no kind matches") != std::string::npos);

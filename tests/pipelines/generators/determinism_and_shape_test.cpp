@@ -65,20 +65,20 @@ TEST_CASE("generated files have the samples' headers, line ends and quoting") {
     const char* sample;
   };
   const Pair pairs[] = {
-      {"user_traffic", "user_traffic.csv", "seeds/BI_project.v2/user_traffic.csv"},
+      {"user_traffic", "user_traffic.csv", "course_traffic/user_traffic.csv"},
       {"marketing_daily", "marketing_data_with_days.csv",
-       "seeds/BI_project.v2/marketing_data_with_days.csv"},
+       "course_traffic/marketing_data_with_days.csv"},
       {"traffic_sources", "traffic_sources.csv", "course_traffic/traffic_sources.csv"},
-      {"title_data", "title_data.csv", "seeds/DataProcessor/2019_free_title_data.csv"},
+      {"title_data", "title_data.csv", "job_titles/2019_free_title_data.csv"},
       {"habit_records", "habit_records.csv", "habits/habit_records_sample.csv"},
-      {"priority_sla", "PrioritySLA.csv", "seeds/Mini-ETL-Tool/data/PrioritySLA.csv"},
+      {"priority_sla", "PrioritySLA.csv", "support_desk/PrioritySLA.csv"},
   };
   for (const Pair& pair : pairs) {
     CAPTURE(pair.kind);
     TempDir dir;
     generate(pair.kind, 50, dir.path());
     const auto generated = dir.path() / pair.generated;
-    const auto sample = shared_sample(pair.sample);
+    const auto sample = sample_file(pair.sample);
     // Header byte for byte, line end included.
     CHECK(first_line(generated) == first_line(sample));
     const bool sample_crlf = head(sample).find("\r\n") != std::string::npos;
@@ -101,15 +101,15 @@ TEST_CASE("timestamps and dates are written exactly as the samples write them") 
   // (file, sample, field index): the digit shape of that field on every generated line must be
   // one the sample uses.
   const Column columns[] = {
-      {"user_traffic.csv", "seeds/BI_project.v2/user_traffic.csv", 2},
-      {"user_traffic.csv", "seeds/BI_project.v2/user_traffic.csv", 3},
-      {"marketing_data_with_days.csv", "seeds/BI_project.v2/marketing_data_with_days.csv", 2},
+      {"user_traffic.csv", "course_traffic/user_traffic.csv", 2},
+      {"user_traffic.csv", "course_traffic/user_traffic.csv", 3},
+      {"marketing_data_with_days.csv", "course_traffic/marketing_data_with_days.csv", 2},
       {"habit_records.csv", "habits/habit_records_sample.csv", 10},
-      {"analysts_2010.csv", "seeds/Mini-ETL-Tool/data/analysts_2010.csv", 4},
-      {"analysts_2012.csv", "seeds/Mini-ETL-Tool/data/analysts_2012.csv", 5},
-      {"cases_2011.csv", "seeds/Mini-ETL-Tool/data/cases_2011.csv", 2},
-      {"logs_2012.csv", "seeds/Mini-ETL-Tool/data/logs_2012.csv", 0},
-      {"calendar.csv", "seeds/Mini-ETL-Tool/data/calendar.csv", 0},
+      {"analysts_2010.csv", "support_desk/analysts_2010.csv", 4},
+      {"analysts_2012.csv", "support_desk/analysts_2012.csv", 5},
+      {"cases_2011.csv", "support_desk/by_year/cases_2011.csv", 2},
+      {"logs_2012.csv", "support_desk/by_year/logs_2012.csv", 0},
+      {"calendar.csv", "support_desk/calendar.csv", 0},
   };
   const auto field_of = [](const std::string& line, std::size_t index) {
     // Quoted files are split on `","` (their lists such as "E,F,C" hold commas); the others
@@ -127,7 +127,7 @@ TEST_CASE("timestamps and dates are written exactly as the samples write them") 
     CAPTURE(column.generated);
     CAPTURE(column.field);
     std::set<std::string> sample_shapes;
-    for (const auto& line : read_lines(shared_sample(column.sample))) {
+    for (const auto& line : read_lines(sample_file(column.sample))) {
       sample_shapes.insert(value_shape(field_of(line, column.field)));
     }
     const auto lines = read_lines(dir.path() / column.generated);
@@ -144,15 +144,13 @@ TEST_CASE("the generated calendar over the sample's range is the sample, byte fo
   TempDir dir;
   const auto files = generate("calendar", 4019, dir.path());
   REQUIRE(files.size() == 1);
-  CHECK(read_bytes(files[0].path) ==
-        read_bytes(shared_sample("seeds/Mini-ETL-Tool/data/calendar.csv")));
+  CHECK(read_bytes(files[0].path) == read_bytes(sample_file("support_desk/calendar.csv")));
 }
 
 TEST_CASE("the generated PrioritySLA.csv is the sample's") {
   TempDir dir;
   const auto files = generate("priority_sla", 3, dir.path());
-  CHECK(read_bytes(files[0].path) ==
-        read_bytes(shared_sample("seeds/Mini-ETL-Tool/data/PrioritySLA.csv")));
+  CHECK(read_bytes(files[0].path) == read_bytes(sample_file("support_desk/PrioritySLA.csv")));
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace {
 
 TEST_CASE("habit_records_sample.csv: 40 rows, none rejected, converted values") {
   const auto converted =
-      convert_file(shared_sample("habits/habit_records_sample.csv"), "habit_records");
+      convert_file(sample_file("habits/habit_records_sample.csv"), "habit_records");
   CHECK_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
   CHECK(converted.rows == 40);
   CHECK(converted.warnings.empty());

@@ -7,10 +7,10 @@
 namespace dp::test {
 namespace {
 
-const char* const kSample = "seeds/DataProcessor/2019_free_title_data.csv";
+const char* const kSample = "job_titles/2019_free_title_data.csv";
 
 TEST_CASE("2019_free_title_data.csv: 5,000 rows, none rejected, related values trimmed") {
-  const auto converted = convert_file(shared_sample(kSample), "title_data");
+  const auto converted = convert_file(sample_file(kSample), "title_data");
   CHECK_MESSAGE(converted.rejects.empty(), converted.describe_rejects());
   CHECK(converted.rows == 5000);
   // The 18 empty header names continue the related list: no warning about them.

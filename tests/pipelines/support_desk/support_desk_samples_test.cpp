@@ -8,7 +8,7 @@ namespace dp::test {
 namespace {
 
 std::filesystem::path desk(const std::string& name) {
-  return shared_sample("seeds/Mini-ETL-Tool/data/" + name);
+  return sample_file("support_desk/" + name);
 }
 
 TEST_CASE("analysts_YYYY.csv: 200 rows each, snapshot_year from the name, quoted skill lists") {
@@ -73,7 +73,8 @@ TEST_CASE("cases: 400 rows in cases.csv, 100 in each yearly file") {
   CHECK(all.rows == 400);
   for (int year = 2011; year <= 2014; ++year) {
     CAPTURE(year);
-    const auto yearly = convert_file(desk("cases_" + std::to_string(year) + ".csv"), "cases");
+    const auto yearly =
+        convert_file(desk("by_year/cases_" + std::to_string(year) + ".csv"), "cases");
     CHECK_MESSAGE(yearly.rejects.empty(), yearly.describe_rejects());
     CHECK(yearly.rows == 100);
   }
@@ -94,7 +95,8 @@ TEST_CASE("logs: every row loads with its microseconds; the yearly files add up"
   const std::array<std::uint64_t, 4> yearly_rows = {815, 799, 807, 622};
   for (int year = 2011; year <= 2014; ++year) {
     CAPTURE(year);
-    const auto yearly = convert_file(desk("logs_" + std::to_string(year) + ".csv"), "case_logs");
+    const auto yearly =
+        convert_file(desk("by_year/logs_" + std::to_string(year) + ".csv"), "case_logs");
     CHECK_MESSAGE(yearly.rejects.empty(), yearly.describe_rejects());
     CHECK(yearly.rows == yearly_rows[static_cast<std::size_t>(year - 2011)]);
   }
