@@ -54,9 +54,18 @@ std::string create_table_sql(std::string_view schema, const TableModel& model) {
       sql += " NOT NULL";
     }
   }
-  sql += ", PRIMARY KEY (" + quote_identifier(kFileIdColumn) + ", " +
-         quote_identifier(kLineNoColumn) + "))";
+  sql += ")";
   return sql;
+}
+
+std::string file_index_name(const TableModel& model) {
+  return model.table + "_file_id_brin";
+}
+
+std::string create_file_index_sql(std::string_view schema, const TableModel& model) {
+  return "CREATE INDEX IF NOT EXISTS " + quote_identifier(file_index_name(model)) + " ON " +
+         quote_identifier(schema) + "." + quote_identifier(model.table) + " USING brin (" +
+         quote_identifier(kFileIdColumn) + ") WITH (autosummarize = on)";
 }
 
 std::string copy_statement(std::string_view schema, const TableModel& model) {

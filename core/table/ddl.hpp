@@ -15,8 +15,19 @@ std::string quote_identifier(std::string_view name);
 std::string sql_type(const ColumnModel& column);
 
 /// The staging table's DDL, derived from the model alone: lineage columns first, the model's
-/// columns in order, primary key (file_id, line_no). Idempotent (IF NOT EXISTS).
+/// columns in order. No key and no per-row index: (file_id, line_no) is unique by construction
+/// (the ledger loads a file once) and a B-tree on it more than doubled the cost of a load.
+/// Idempotent (IF NOT EXISTS).
 std::string create_table_sql(std::string_view schema, const TableModel& model);
+
+/// Name of the staging table's BRIN index on file_id (`<table>_file_id_brin`, as migration
+/// V008 names it for tables created before it).
+std::string file_index_name(const TableModel& model);
+
+/// The BRIN index on file_id by which the warehouse and trial supersession find a file's rows:
+/// file ids grow in append order, so a few bytes per 128 pages cover the table and appending
+/// costs almost nothing. Idempotent (IF NOT EXISTS).
+std::string create_file_index_sql(std::string_view schema, const TableModel& model);
 
 /// The binary COPY statement matching create_table_sql's column order, which is the order
 /// CopyRowWriter rows are written in (lineage first).

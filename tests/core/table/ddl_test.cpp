@@ -34,7 +34,7 @@ TEST_CASE("every column type has its PostgreSQL type") {
         "text[]");
 }
 
-TEST_CASE("the staging DDL and COPY statement derive from the model, lineage first") {
+TEST_CASE("the staging DDL and COPY statement derive from the model, lineage first, no row key") {
   const TableModel model{
       .table = "user_traffic",
       .columns = {
@@ -43,8 +43,11 @@ TEST_CASE("the staging DDL and COPY statement derive from the model, lineage fir
       }};
   CHECK(dp::table::create_table_sql("staging", model) ==
         "CREATE TABLE IF NOT EXISTS \"staging\".\"user_traffic\" (\"file_id\" bigint NOT NULL, "
-        "\"line_no\" bigint NOT NULL, \"user_id\" bigint NOT NULL, \"campaign_code\" text, "
-        "PRIMARY KEY (\"file_id\", \"line_no\"))");
+        "\"line_no\" bigint NOT NULL, \"user_id\" bigint NOT NULL, \"campaign_code\" text)");
+  CHECK(dp::table::file_index_name(model) == "user_traffic_file_id_brin");
+  CHECK(dp::table::create_file_index_sql("staging", model) ==
+        "CREATE INDEX IF NOT EXISTS \"user_traffic_file_id_brin\" ON \"staging\".\"user_traffic\" "
+        "USING brin (\"file_id\") WITH (autosummarize = on)");
   CHECK(dp::table::copy_statement("staging", model) ==
         "COPY \"staging\".\"user_traffic\" (\"file_id\", \"line_no\", \"user_id\", "
         "\"campaign_code\") FROM STDIN (FORMAT binary)");
