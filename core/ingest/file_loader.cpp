@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <optional>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -74,8 +75,12 @@ class RowStreamer {
     const auto& model = pipeline_.staging_model();
     const auto field_count = static_cast<std::int16_t>(2 + model.columns.size());
 
-    db::CopySink sink(connection_);
-    sink.begin(table::copy_statement(options_.staging_schema, model));
+    // --check (dry_run) is a reader: the rows are validated and counted, never sent.
+    std::optional<db::CopySink> sink;
+    if (!options_.dry_run) {
+      sink.emplace(connection_);
+      sink->begin(table::copy_statement(options_.staging_schema, model));
+    }
     table::CopyRowWriter writer;
     csv::CsvRow row;
     csv::RowError error;
@@ -112,10 +117,14 @@ class RowStreamer {
       }
       writer.end_row();
       if (writer.complete_bytes().size() >= db::CopySink::kMaxMessageBytes) {
-        sink.write(writer.complete_bytes());
+        if (sink) {
+          sink->write(writer.complete_bytes());
+        }
         writer.consume_complete();
         if (options_.cancel != nullptr && options_.cancel->load()) {
-          sink.abort("the service is stopping");
+          if (sink) {
+            sink->abort("the service is stopping");
+          }
           throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
         }
         if (options_.on_progress && Clock::now() >= next_progress) {
@@ -126,12 +135,18 @@ class RowStreamer {
       }
     }
     if (result.stopped_at_first_reject) {
-      sink.abort("file rejected");
+      if (sink) {
+        sink->abort("file rejected");
+      }
       return result;
     }
-    sink.write(writer.complete_bytes());
+    if (!sink) {
+      result.rows_loaded = writer.rows();
+      return result;
+    }
+    sink->write(writer.complete_bytes());
     writer.consume_complete();
-    result.rows_loaded = sink.finish();
+    result.rows_loaded = sink->finish();
     return result;
   }
 
@@ -267,7 +282,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
       }
       return finish(LoadStatus::kDuplicate);
     }
-    outcome.file_id = ledger.begin_load(file);
+    outcome.file_id = options_.dry_run ? 0 : ledger.begin_load(file);
     const auto streamed =
         RowStreamer(pipeline, options_, connection, rejects).stream(path, outcome.file_id);
     outcome.rows_rejected = rejects.count();
@@ -276,6 +291,10 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     failure = too_many_rejects(streamed, rejects.count(), options_);
     if (failure.empty()) {
       outcome.rows_loaded = streamed.rows_loaded;
+      if (options_.dry_run) {
+        transaction.rollback();
+        return finish(LoadStatus::kLoaded);
+      }
       rejects.copy_into_ledger(connection, outcome.file_id);
       if (options_.row_limit) {
         ledger.finish_trial(outcome.file_id, streamed.rows_loaded, rejects.count(),
@@ -285,11 +304,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
         supersede_trials(connection, ledger, file.sha256, options_.staging_schema,
                          pipeline.staging_model(), outcome.file_id);
       }
-      if (options_.dry_run) {
-        transaction.rollback();
-      } else {
-        transaction.commit();
-      }
+      transaction.commit();
       return finish(LoadStatus::kLoaded);
     }
   } catch (const pipeline::FileRejected& error) {

@@ -2,6 +2,8 @@
 // what would load and what would be rejected.
 #include <doctest/doctest.h>
 
+#include <pqxx/pqxx>
+
 #include "tests/cmd/ingest/ingest_fixture.hpp"
 
 using namespace dp::test;
@@ -51,4 +53,19 @@ TEST_CASE("--check reports a file that would fail, and --limit applies to it too
   CHECK(limited.exit_code == 0);
   CHECK(limited.out.find("would load 7 rows") != std::string::npos);
   CHECK(fx.scalar("SELECT count(*) FROM ingest.files") == "0");
+}
+
+TEST_CASE("--check is a reader: it finishes while staging and the ledger refuse every write") {
+  OneShotFixture fx;
+  REQUIRE(fx.run({"--init-db"}).exit_code == 0);
+  const auto file = fx.data_file("user_traffic_read_only.csv", traffic_csv(500, 1));
+  // SHARE mode lets readers through and makes any INSERT or COPY wait; lock_timeout turns
+  // such a wait into an error, so a --check that wrote anything would fail here.
+  pqxx::connection holder(fx.conninfo());
+  pqxx::work hold(holder);
+  hold.exec0("LOCK TABLE staging.user_traffic, ingest.files, ingest.rejects IN SHARE MODE");
+  const auto run = fx.run({"--check", file.string()}, {{"PGOPTIONS", "-c lock_timeout=3000"}});
+  INFO(describe(run));
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find("would load 500 rows into user_traffic, 0 rejected") != std::string::npos);
 }

@@ -81,6 +81,7 @@ class OneShotFixture {
   }
 
   std::string scalar(const std::string& sql) const { return db_.scalar(sql); }
+  const std::string& conninfo() const { return db_.conninfo(); }
   const fs::path& imports() const { return imports_; }
   const fs::path& exports() const { return exports_; }
   const fs::path& root() const { return dir_.path(); }
