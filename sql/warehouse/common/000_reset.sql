@@ -11,7 +11,7 @@ BEGIN
   IF current_setting('dp.run_mode') = 'full' THEN
     TRUNCATE fact_referral, fact_marketing_daily, bridge_job_title_related, fact_habit_record,
              agg_daily, fact_case, dim_traffic_source, dim_job_title, dim_habit, dim_category,
-             dim_user, dim_analyst, dim_product, dim_priority, dim_date
+             dim_user, dim_analyst, dim_product, dim_priority, dim_date, job_title_source_rows
       RESTART IDENTITY;
     PERFORM dw_insert_unknown_members();
   ELSIF current_setting('dp.run_mode') <> 'incremental' THEN

@@ -2,16 +2,17 @@
 -- titles (normalized the same way) over ALL loaded rows of that title. position is the smallest
 -- 1-based position the related title had in a row's related list; the lineage is the first row
 -- (file, line) with that position. Related values that normalize to empty are counted as
--- unplaced. The titles in the batch's rows are recomputed and replaced.
+-- unplaced. The titles in the batch's rows are recomputed and replaced. Rows come normalized
+-- from job_title_source_rows (filled by dim_job_title), found by title through its index.
 
 -- JIT compilation costs more than it saves on these statements (their row estimates
 -- are often far off, which triggers it); the setting ends with the step's transaction.
 SET LOCAL jit = off;
 
 CREATE TEMP TABLE tmp_rel_batch ON COMMIT DROP AS
-SELECT s.file_id, s.line_no, dw_normalize_title(s.title) AS job_title, s.related
-  FROM title_data s
-  JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch();
+SELECT r.file_id, r.line_no, r.job_title, r.related_titles
+  FROM job_title_source_rows r
+  JOIN etl_batch_files b ON b.file_id = r.file_id AND b.batch_id = etl_current_batch();
 
 CREATE TEMP TABLE tmp_rel_touched ON COMMIT DROP AS
 SELECT DISTINCT d.job_title_key, d.job_title
@@ -21,17 +22,16 @@ ANALYZE tmp_rel_touched;
 
 CREATE TEMP TABLE tmp_rel_desired ON COMMIT DROP AS
 WITH title_rows AS (
-  SELECT t.job_title_key, x.file_id, x.line_no, x.related
-    FROM (SELECT dw_normalize_title(s.title) AS job_title, s.file_id, s.line_no, s.related
-            FROM title_data s
-            JOIN ingest.files f ON f.file_id = s.file_id AND f.status = 'loaded') x
-    JOIN tmp_rel_touched t ON t.job_title = x.job_title
+  SELECT t.job_title_key, r.file_id, r.line_no, r.related_titles
+    FROM job_title_source_rows r
+    JOIN tmp_rel_touched t ON t.job_title = r.job_title
+    JOIN ingest.files f ON f.file_id = r.file_id AND f.status = 'loaded'
 ),
 related AS (
   SELECT w.job_title_key, w.file_id, w.line_no,
-         dw_normalize_title(r.value) AS related_title, r.position::integer AS position
+         r.related_title, r.position::integer AS position
     FROM title_rows w
-    CROSS JOIN LATERAL unnest(w.related) WITH ORDINALITY AS r(value, position)
+    CROSS JOIN LATERAL unnest(w.related_titles) WITH ORDINALITY AS r(related_title, position)
 )
 SELECT DISTINCT ON (job_title_key, related_title)
        job_title_key, related_title, position, file_id, line_no
@@ -77,9 +77,9 @@ SELECT etl_current_batch(), 'job_titles', 'bridge_job_title_related', r.staging_
        r.unplaced,
        CASE WHEN r.unplaced > 0 THEN 'related title normalizes to empty' END
   FROM (SELECT count(*) AS staging_rows,
-               count(*) FILTER (WHERE dw_normalize_title(v.value) IS NULL) AS unplaced
+               count(*) FILTER (WHERE v.related_title IS NULL) AS unplaced
           FROM tmp_rel_batch r
-          CROSS JOIN LATERAL unnest(r.related) AS v(value)
+          CROSS JOIN LATERAL unnest(r.related_titles) AS v(related_title)
          WHERE r.job_title IS NOT NULL) r;
 
 SELECT inserted + updated + deleted AS rows_affected

@@ -21,13 +21,21 @@ SELECT s.cid FROM cases s JOIN tmp_case_batch b ON b.file_id = s.file_id
 UNION
 SELECT s.cid FROM case_logs s JOIN tmp_case_batch b ON b.file_id = s.file_id
 UNION
+-- One join per dimension (each can use its fact_case index), not one join with an OR.
 SELECT f.cid
-  FROM fact_case f
-  JOIN etl_dimension_changes c
-    ON (c.dimension = 'analyst' AND c.business_key = f.aid)
-    OR (c.dimension = 'product' AND c.business_key = f.pid)
-    OR (c.dimension = 'priority' AND c.business_key = f.priority::text)
- WHERE c.batch_id > etl_last_succeeded_batch();
+  FROM etl_dimension_changes c
+  JOIN fact_case f ON f.aid = c.business_key
+ WHERE c.dimension = 'analyst' AND c.batch_id > etl_last_succeeded_batch()
+UNION
+SELECT f.cid
+  FROM etl_dimension_changes c
+  JOIN fact_case f ON f.pid = c.business_key
+ WHERE c.dimension = 'product' AND c.batch_id > etl_last_succeeded_batch()
+UNION
+SELECT f.cid
+  FROM etl_dimension_changes c
+  JOIN fact_case f ON f.priority::text = c.business_key
+ WHERE c.dimension = 'priority' AND c.batch_id > etl_last_succeeded_batch();
 ANALYZE tmp_case_keys;
 
 CREATE TEMP TABLE tmp_case_desired ON COMMIT DROP AS
