@@ -61,6 +61,11 @@ void DatabaseSession::migrate() {
 
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry) {
   db::LibpqConnection connection(conninfo_);
+  ensure_staging(registry, connection);
+}
+
+void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry,
+                                     db::LibpqConnection& connection) {
   ingest::ensure_staging_tables(connection, registry, settings_.staging_schema);
 }
 

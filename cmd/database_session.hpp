@@ -7,6 +7,7 @@
 
 #include "core/config/settings.hpp"
 #include "core/db/embedded_postgres.hpp"
+#include "core/db/libpq_connection.hpp"
 #include "core/pipeline/pipeline_registry.hpp"
 
 namespace dp::cmd {
@@ -27,6 +28,8 @@ class DatabaseSession {
   void migrate();
   /// Creates every registered kind's staging table unless it exists.
   void ensure_staging(const pipeline::PipelineRegistry& registry);
+  /// The same on a connection the caller goes on using (one connection fewer per process).
+  void ensure_staging(const pipeline::PipelineRegistry& registry, db::LibpqConnection& connection);
   /// The libpq connection string (secret) and its masked form (for logs).
   const std::string& conninfo() const { return conninfo_; }
   const std::string& display_name() const { return display_; }

@@ -74,7 +74,9 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   if (settings.init_db) {
     session.migrate();
   }
-  session.ensure_staging(registry);
+  // One libpq connection for the start-up staging check and every file's load.
+  db::LibpqConnection connection(session.conninfo());
+  session.ensure_staging(registry, connection);
 
   auto options = load_options_from(settings);
   options.dry_run = check;
@@ -86,7 +88,6 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   move.imports_dir = settings.imports_dir;
   move.exports_dir = settings.exports_dir;
 
-  db::LibpqConnection connection(session.conninfo());
   bool all_ok = true;
   for (const auto& file : command_line.files) {
     try {
