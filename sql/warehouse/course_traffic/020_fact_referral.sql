@@ -8,10 +8,17 @@
 -- are often far off, which triggers it); the setting ends with the step's transaction.
 SET LOCAL jit = off;
 
+-- The batch's rows are found through the staging tables' BRIN index on file_id: the file_id
+-- range of the batch is spelled out because the planner does not use a BRIN index for a join.
+
 CREATE TEMP TABLE tmp_ref_keys ON COMMIT DROP AS
 SELECT s.user_id, s.source_id, s.referred_at
   FROM user_traffic s
   JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch()
+   AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                           WHERE batch_id = etl_current_batch())
+                     AND (SELECT max(file_id) FROM etl_batch_files
+                           WHERE batch_id = etl_current_batch())
 UNION
 SELECT f.user_id, f.source_id, f.referred_at
   FROM fact_referral f
@@ -62,7 +69,11 @@ WITH upserted AS (
 INSERT INTO etl_reconciliation (batch_id, subject, target, staging_rows, inserted, updated)
 SELECT etl_current_batch(), 'course_traffic', 'fact_referral',
        (SELECT count(*) FROM user_traffic s JOIN etl_batch_files b ON b.file_id = s.file_id
-         WHERE b.batch_id = etl_current_batch()),
+         WHERE b.batch_id = etl_current_batch()
+           AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                                   WHERE batch_id = etl_current_batch())
+                             AND (SELECT max(file_id) FROM etl_batch_files
+                                   WHERE batch_id = etl_current_batch())),
        count(*) FILTER (WHERE is_insert),
        count(*) FILTER (WHERE NOT is_insert)
   FROM upserted;

@@ -5,10 +5,17 @@
 -- are often far off, which triggers it); the setting ends with the step's transaction.
 SET LOCAL jit = off;
 
+-- The batch's rows are found through the staging tables' BRIN index on file_id: the file_id
+-- range of the batch is spelled out because the planner does not use a BRIN index for a join.
+
 WITH batch_rows AS (
   SELECT nullif(s.category_name, '') AS category_name
     FROM habit_records s
     JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch()
+     AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
+                       AND (SELECT max(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
 ),
 inserted AS (
   INSERT INTO dim_category (category_name, inserted_batch, updated_batch)

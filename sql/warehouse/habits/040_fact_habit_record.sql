@@ -8,10 +8,17 @@
 -- are often far off, which triggers it); the setting ends with the step's transaction.
 SET LOCAL jit = off;
 
+-- The batch's rows are found through the staging tables' BRIN index on file_id: the file_id
+-- range of the batch is spelled out because the planner does not use a BRIN index for a join.
+
 CREATE TEMP TABLE tmp_rec_keys ON COMMIT DROP AS
 SELECT s.habit_name, s.user_id, s.recorded_at
   FROM habit_records s
   JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch()
+   AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                           WHERE batch_id = etl_current_batch())
+                     AND (SELECT max(file_id) FROM etl_batch_files
+                           WHERE batch_id = etl_current_batch())
 UNION
 SELECT f.habit_name, f.user_id, f.recorded_at
   FROM fact_habit_record f
@@ -63,7 +70,11 @@ WITH upserted AS (
 INSERT INTO etl_reconciliation (batch_id, subject, target, staging_rows, inserted, updated)
 SELECT etl_current_batch(), 'habits', 'fact_habit_record',
        (SELECT count(*) FROM habit_records s JOIN etl_batch_files b ON b.file_id = s.file_id
-         WHERE b.batch_id = etl_current_batch()),
+         WHERE b.batch_id = etl_current_batch()
+           AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                                   WHERE batch_id = etl_current_batch())
+                             AND (SELECT max(file_id) FROM etl_batch_files
+                                   WHERE batch_id = etl_current_batch())),
        count(*) FILTER (WHERE is_insert),
        count(*) FILTER (WHERE NOT is_insert)
   FROM upserted;
