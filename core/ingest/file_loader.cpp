@@ -1,5 +1,6 @@
 #include "core/ingest/file_loader.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -8,14 +9,15 @@
 
 #include "core/csv/csv_reader.hpp"
 #include "core/csv/input_source.hpp"
+#include "core/csv/utf8.hpp"
 #include "core/db/copy_sink.hpp"
 #include "core/db/ledger.hpp"
 #include "core/db/pg_error.hpp"
 #include "core/ingest/dispatcher.hpp"
+#include "core/ingest/opened_file.hpp"
 #include "core/ingest/reject_spool.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
-#include "core/watch/fingerprint.hpp"
 
 namespace dp::ingest {
 namespace fs = std::filesystem;
@@ -25,6 +27,9 @@ namespace {
 
 // Rejects of a failed file kept in ingest.rejects: enough to diagnose, bounded for huge files.
 constexpr std::uint64_t kFailedFileRejects = 1000;
+// Records read between two looks at the cancel flag and the progress clock: a few
+// microseconds of work each, so shutdown never waits on a COPY flush that may not come.
+constexpr std::uint64_t kRecordsPerCheck = 256;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -38,6 +43,10 @@ struct FileFailure : std::runtime_error {
 /// What streaming the rows produced before the commit decision.
 struct StreamResult {
   std::uint64_t rows_loaded = 0;
+  /// Physical data lines read, and those spanned by rejected records: the reject ratio counts
+  /// lines, so one record that swallowed many lines cannot hide behind a count of one.
+  std::uint64_t data_lines = 0;
+  std::uint64_t rejected_lines = 0;
   std::vector<std::string> warnings;
   bool stopped_at_first_reject = false;
 };
@@ -48,13 +57,13 @@ class RowStreamer {
               db::LibpqConnection& connection, RejectSpool& rejects)
       : pipeline_(pipeline), options_(options), connection_(connection), rejects_(rejects) {}
 
-  StreamResult stream(const fs::path& path, std::int64_t file_id) {
+  StreamResult stream(const OpenedFile& opened, const fs::path& path, std::int64_t file_id) {
     const auto dialect = pipeline_.dialect();
     csv::CsvReaderOptions reader_options;
     reader_options.delimiter = dialect.delimiter;
     reader_options.quote = dialect.quote;
     reader_options.max_record_bytes = options_.max_record_bytes;
-    csv::CsvReader reader(csv::open_input(path.string()), reader_options);
+    csv::CsvReader reader(opened.input(), reader_options);
 
     std::optional<std::vector<std::string>> header;
     if (dialect.has_header) {
@@ -83,37 +92,14 @@ class RowStreamer {
     const auto started = Clock::now();
     auto next_progress = started + options_.progress_interval;
 
+    const std::uint64_t first_data_line = reader.next_line();
     for (;;) {
       if (options_.row_limit && data_rows >= *options_.row_limit) {
         break;
       }
-      const auto status = reader.next(row, error);
-      if (status == csv::ReadStatus::kEnd) {
-        break;
-      }
-      ++data_rows;
-      if (status == csv::ReadStatus::kError) {
-        if (reject(error)) {
-          result.stopped_at_first_reject = true;
-          break;
-        }
-        continue;
-      }
-      writer.begin_row(field_count);
-      writer.put_int64(file_id);
-      writer.put_int64(static_cast<std::int64_t>(row.line));
-      if (auto row_error = converter->convert(row, writer)) {
-        writer.abandon_row();
-        if (reject(*row_error)) {
-          result.stopped_at_first_reject = true;
-          break;
-        }
-        continue;
-      }
-      writer.end_row();
-      if (writer.complete_bytes().size() >= db::CopySink::kMaxMessageBytes) {
-        sink.write(writer.complete_bytes());
-        writer.consume_complete();
+      // Checked per batch of records, rejected ones included, so that shutdown is honoured
+      // within a second even when nothing reaches the COPY stream.
+      if (data_rows % kRecordsPerCheck == 0) {
         if (options_.cancel != nullptr && options_.cancel->load()) {
           sink.abort("the service is stopping");
           throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
@@ -124,7 +110,43 @@ class RowStreamer {
           next_progress = Clock::now() + options_.progress_interval;
         }
       }
+      const auto status = reader.next(row, error);
+      if (status == csv::ReadStatus::kEnd) {
+        break;
+      }
+      ++data_rows;
+      if (status == csv::ReadStatus::kError) {
+        result.rejected_lines += reader.next_line() - error.line;
+        if (reader.broken()) {
+          rejects_.add(error);
+          sink.abort("broken quoting");
+          throw FileFailure(error.message);
+        }
+        if (reject(error, sink)) {
+          result.stopped_at_first_reject = true;
+          break;
+        }
+        continue;
+      }
+      writer.begin_row(field_count);
+      writer.put_int64(file_id);
+      writer.put_int64(static_cast<std::int64_t>(row.line));
+      if (auto row_error = converter->convert(row, writer)) {
+        writer.abandon_row();
+        result.rejected_lines += reader.next_line() - row.line;
+        if (reject(*row_error, sink)) {
+          result.stopped_at_first_reject = true;
+          break;
+        }
+        continue;
+      }
+      writer.end_row();
+      if (writer.complete_bytes().size() >= db::CopySink::kMaxMessageBytes) {
+        sink.write(writer.complete_bytes());
+        writer.consume_complete();
+      }
     }
+    result.data_lines = reader.next_line() - first_data_line;
     if (result.stopped_at_first_reject) {
       sink.abort("file rejected");
       return result;
@@ -136,9 +158,17 @@ class RowStreamer {
   }
 
  private:
-  // Returns true when the policy says to stop at this reject.
-  bool reject(const csv::RowError& error) {
+  // Returns true when the policy says to stop at this reject; past max_rejects the file fails
+  // at once, which also bounds the reject spool.
+  bool reject(const csv::RowError& error, db::CopySink& sink) {
     rejects_.add(error);
+    if (options_.on_error == OnRowError::kContinue && rejects_.count() > options_.max_rejects) {
+      sink.abort("too many rejects");
+      throw FileFailure(fmt::format(
+          "more than max_rejects ({}) rows rejected; stopped reading at line {} without loading "
+          "anything",
+          options_.max_rejects, error.line));
+    }
     return options_.on_error == OnRowError::kSkipFile;
   }
 
@@ -173,11 +203,13 @@ std::string too_many_rejects(const StreamResult& result, std::uint64_t rejected,
   if (options.on_error == OnRowError::kSkipFile) {
     return "a row was rejected and on_error = skip_file";
   }
-  const double total = static_cast<double>(result.rows_loaded + rejected);
-  const double ratio = static_cast<double>(rejected) / total;
+  const double total = static_cast<double>(std::max<std::uint64_t>(result.data_lines, 1));
+  const double ratio = static_cast<double>(result.rejected_lines) / total;
   if (ratio > options.max_reject_ratio) {
-    return fmt::format("{} of {} rows rejected ({:.1f}%), above max_reject_ratio {:.1f}%", rejected,
-                       result.rows_loaded + rejected, ratio * 100, options.max_reject_ratio * 100);
+    return fmt::format(
+        "{} rows rejected, spanning {} of {} lines ({:.1f}%), above max_reject_ratio {:.1f}%",
+        rejected, result.rejected_lines, result.data_lines, ratio * 100,
+        options.max_reject_ratio * 100);
   }
   return {};
 }
@@ -212,6 +244,10 @@ std::string logical_file_name(const fs::path& path) {
   return name;
 }
 
+std::string display_name(const fs::path& path) {
+  return csv::escape_invalid_utf8(path.filename().string());
+}
+
 FileLoader::FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options)
     : registry_(registry), options_(std::move(options)) {}
 
@@ -221,11 +257,36 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   outcome.path = path;
   db::LedgerFile file;
   file.original_name = path.filename().string();
-  outcome.identity = watch::lstat_file(path);
-  file.sha256 = watch::fingerprint_file(path);
-  file.size_bytes = fs::file_size(path);
+
+  std::unique_ptr<OpenedFile> opened;
+  try {
+    opened = std::make_unique<OpenedFile>(path);
+  } catch (const NotRegularFile& error) {
+    outcome.identity = watch::lstat_file(path);
+    outcome.error = error.what();
+    if (!options_.dry_run) {
+      db::LibpqTransaction transaction(connection);
+      outcome.file_id = db::Ledger(connection).record_failure(file, outcome.error, 0);
+      transaction.commit();
+    }
+    outcome.status = LoadStatus::kQuarantined;
+    outcome.seconds = seconds_since(started);
+    return outcome;
+  }
+  outcome.identity = opened->identity();
+  file.sha256 = opened->sha256(options_.cancel);
+  file.size_bytes = opened->identity().size;
   outcome.sha256 = file.sha256;
   outcome.size_bytes = file.size_bytes;
+  // The file must still be what was hashed whenever something is recorded about it.
+  const auto ensure_unchanged = [&] {
+    if (opened->changed()) {
+      throw FileUnavailable("changed_while_loading",
+                            display_name(path) +
+                                " changed while loading; rolled back, it is loaded once it "
+                                "has settled again");
+    }
+  };
 
   auto finish = [&](LoadStatus status) {
     outcome.status = status;
@@ -234,6 +295,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   };
   auto record_failure = [&](const std::string& reason, RejectSpool* rejects, LoadStatus status) {
     outcome.error = reason;
+    ensure_unchanged();
     if (!options_.dry_run) {
       db::LibpqTransaction transaction(connection);
       outcome.file_id = db::Ledger(connection).record_failure(file, reason, outcome.rows_rejected);
@@ -245,7 +307,8 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     return finish(status);
   };
 
-  const auto chosen = dispatch(registry_, path);
+  ensure_unchanged();
+  const auto chosen = dispatch(registry_, path, [&] { return opened->input(); });
   if (chosen.pipeline == nullptr) {
     return record_failure(chosen.reason, nullptr, LoadStatus::kQuarantined);
   }
@@ -261,6 +324,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     ledger.lock_content(file.sha256);
     if (const auto earlier = ledger.find_loaded(file.sha256)) {
       outcome.duplicate_of = *earlier;
+      ensure_unchanged();
       if (!options_.dry_run) {
         outcome.file_id = ledger.record_duplicate(file, *earlier);
         transaction.commit();
@@ -269,7 +333,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     }
     outcome.file_id = ledger.begin_load(file);
     const auto streamed =
-        RowStreamer(pipeline, options_, connection, rejects).stream(path, outcome.file_id);
+        RowStreamer(pipeline, options_, connection, rejects).stream(*opened, path, outcome.file_id);
     outcome.rows_rejected = rejects.count();
     outcome.first_rejects = rejects.first();
     outcome.warnings = streamed.warnings;
@@ -285,6 +349,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
         supersede_trials(connection, ledger, file.sha256, options_.staging_schema,
                          pipeline.staging_model(), outcome.file_id);
       }
+      ensure_unchanged();
       if (options_.dry_run) {
         transaction.rollback();
       } else {
@@ -299,6 +364,10 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   } catch (const csv::InputError& error) {
     failure = error.what();
   } catch (const db::PgError& error) {
+    if (options_.cancel != nullptr && options_.cancel->load()) {
+      throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown (" +
+                          error.what() + ")");
+    }
     switch (db::classify_exception(error)) {
       case db::ErrorClass::kRetry:
         throw RetryLater(error.what());
