@@ -9,6 +9,7 @@ ingest::LoadOptions load_options_from(const config::Settings& settings) {
                          ? ingest::OnRowError::kSkipFile
                          : ingest::OnRowError::kContinue;
   options.max_reject_ratio = settings.max_reject_ratio;
+  options.max_rejects = settings.max_rejects;
   options.extra_columns = settings.on_extra_columns == config::ExtraColumnsPolicy::kFail
                               ? pipeline::ExtraColumns::kFail
                               : pipeline::ExtraColumns::kIgnore;

@@ -117,13 +117,15 @@ struct ServiceOperations::Impl {
       if (settings.stale_after.count() > 0 && age >= settings.stale_after &&
           reported_stale.insert(file.name).second) {
         const auto minutes = std::chrono::duration_cast<std::chrono::minutes>(age).count();
-        spdlog::warn("{} has waited in imports/ for {} min without being loaded (stale_after)",
-                     file.name, minutes);
+        spdlog::warn("{} has waited in imports/ for {} min without being loaded (stale_after){}{}",
+                     file.name, minutes, file.reason.empty() ? "" : ": ", file.reason);
         metrics.add(metrics::kStaleFilesTotal);
         notifier.notify({notify::EventKind::kStaleFile, file.name,
-                         fmt::format("waiting for {} min; still being written, or no kind "
-                                     "matches it",
-                                     minutes)});
+                         file.reason.empty()
+                             ? fmt::format("waiting for {} min; still being written, or no kind "
+                                           "matches it",
+                                           minutes)
+                             : fmt::format("waiting for {} min: {}", minutes, file.reason)});
       }
     }
     std::erase_if(reported_stale,

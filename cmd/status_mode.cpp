@@ -36,7 +36,10 @@ nlohmann::json report_json(const db::StatusReport& report) {
   json["waiting"] = nlohmann::json::array();
   for (const auto& file : report.waiting) {
     json["waiting"].push_back(
-        {{"name", file.name}, {"size_bytes", file.size_bytes}, {"age_seconds", file.age_seconds}});
+        {{"name", file.name},
+         {"size_bytes", file.size_bytes},
+         {"age_seconds", file.age_seconds},
+         {"reason", file.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.reason)}});
   }
   if (report.last_run) {
     const auto& run = *report.last_run;
@@ -106,8 +109,9 @@ void print_text(const db::StatusReport& report) {
     std::cout << "\n";
   }
   for (const auto& file : report.waiting) {
-    std::cout << fmt::format("  {} ({} bytes, {:.0f}s old)\n", file.name, file.size_bytes,
-                             file.age_seconds);
+    std::cout << fmt::format("  {} ({} bytes, {:.0f}s old){}\n", file.name, file.size_bytes,
+                             file.age_seconds,
+                             file.reason.empty() ? "" : ": waiting, " + file.reason);
   }
   std::cout << "\nLast warehouse run: ";
   if (!report.last_run) {
@@ -140,7 +144,8 @@ int run_status(const config::Settings& settings, const CommandLine& command_line
   const auto report =
       db::collect_status(session.connection(), settings.dw_schema, settings.imports_dir);
   if (command_line.json) {
-    std::cout << report_json(report).dump(2) << "\n";
+    std::cout << report_json(report).dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+              << "\n";
   } else {
     print_text(report);
   }

@@ -280,6 +280,9 @@ std::vector<SettingSpec> build_table() {
   t.push_back(ratio_setting(
       {"max_reject_ratio", kIngest, "a file with a larger share of rejected rows fails"},
       &S::max_reject_ratio));
+  t.push_back(integer_setting(
+      {"max_rejects", kIngest, "a file with more rejected rows fails at once, unread to the end"},
+      &S::max_rejects, 0, 1000000000000));
   t.push_back(enum_setting(
       {"after_load", kIngest, "move loaded files to imports_dir/.processed, or delete them"},
       &S::after_load, {{"move", AfterLoad::kMove}, {"delete", AfterLoad::kDelete}}));

@@ -95,6 +95,9 @@ struct Settings {
   /// A file with a larger share of rejected rows fails as a whole: it is probably the wrong
   /// file, not a few bad rows.
   double max_reject_ratio = 0.1;
+  /// Past this many rejects a file fails at once: bounds the reject spool and the time spent on
+  /// a file that is bad throughout.
+  std::uint64_t max_rejects = 10000;
   /// Loaded files are kept in imports/.processed/ for audit unless disk space matters more.
   AfterLoad after_load = AfterLoad::kMove;
   /// Files waiting for a worker; beyond it the watcher relies on the next scan (back-pressure).

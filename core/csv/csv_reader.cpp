@@ -62,6 +62,9 @@ void CsvReader::set_error(RowError& error, RowErrorKind kind, std::uint64_t line
 }
 
 ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
+  if (broken_) {
+    return ReadStatus::kEnd;
+  }
   if (!started_) {
     start();
   }
@@ -83,6 +86,11 @@ ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
       }
       scanned = buffer_.size();
       if (scanned > options_.max_record_bytes + 1) {
+        if (tokenizer_.state() == TokenizerState::kQuoted) {
+          const std::string_view held(buffer_.begin(), buffer_.size());
+          return broken_quote(error, next_line_, buffer_.offset_of(buffer_.begin()), held,
+                              1 + tokenizer_.quoted_newlines(), "within max_record_bytes");
+        }
         return skip_long_record(error);
       }
       if (!buffer_.refill()) {
@@ -93,18 +101,23 @@ ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
     const char* record_end = terminator != nullptr ? terminator : buffer_.end();
     buffer_.consume_to(terminator != nullptr ? terminator + 1 : record_end);
     const std::uint64_t line = next_line_;
-    next_line_ += 1 + tokenizer_.quoted_newlines();
     const std::uint64_t offset = buffer_.offset_of(record_begin);
+    if (terminator == nullptr && tokenizer_.state() == TokenizerState::kQuoted) {
+      // The open field runs to the end: its LFs are lines it swallowed, plus a last line
+      // without a terminator.
+      const bool ends_with_line_feed = record_end > record_begin && record_end[-1] == '\n';
+      const std::string_view held(record_begin,
+                                  static_cast<std::size_t>(record_end - record_begin));
+      return broken_quote(error, line, offset, held,
+                          tokenizer_.quoted_newlines() + (ends_with_line_feed ? 0 : 1),
+                          "before the end of the file");
+    }
+    next_line_ += 1 + tokenizer_.quoted_newlines();
     if (record_end > record_begin && record_end[-1] == '\r') {
       --record_end;
     }
     const std::string_view raw(record_begin, static_cast<std::size_t>(record_end - record_begin));
 
-    if (terminator == nullptr && tokenizer_.state() == TokenizerState::kQuoted) {
-      set_error(error, RowErrorKind::kUnterminatedQuote, line, offset, raw,
-                line_prefix(line) + "a quoted field is never closed (the input ends inside it)");
-      return ReadStatus::kError;
-    }
     if (raw.empty()) {
       continue;  // blank line
     }
@@ -125,6 +138,20 @@ ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
     row.raw = raw;
     return ReadStatus::kRow;
   }
+}
+
+ReadStatus CsvReader::broken_quote(RowError& error, std::uint64_t line, std::uint64_t offset,
+                                   std::string_view raw, std::uint64_t lines, const char* where) {
+  broken_ = true;
+  next_line_ = line + lines;
+  set_error(error, RowErrorKind::kUnterminatedQuote, line, offset, raw,
+            line_prefix(line) +
+                "a quoted field opened in the record starting here is never closed " + where +
+                "; it swallowed " + std::to_string(lines) + " line" + (lines == 1 ? "" : "s") +
+                " (lines " + std::to_string(line) + "-" + std::to_string(line + lines - 1) +
+                "), so no later record boundary is known and the whole file fails");
+  buffer_.consume_all();
+  return ReadStatus::kError;
 }
 
 bool CsvReader::check_text(std::string_view raw, std::uint64_t line, std::uint64_t offset,

@@ -41,9 +41,12 @@ enum class ReadStatus {
 };
 
 /// Streams RFC 4180 records from a ByteSource in constant memory. A bad record (invalid UTF-8,
-/// too long, unterminated quote) comes back as a RowError value and reading continues with the
-/// next record; only I/O and decompression failures throw (InputError). Blank lines are
-/// skipped but counted, a UTF-8 BOM at the start is dropped.
+/// too long) comes back as a RowError value and reading continues with the next record; only
+/// I/O and decompression failures throw (InputError). An unterminated quote (a quoted field
+/// still open at the end of the input or after max_record_bytes) leaves every later record
+/// boundary unknown: it comes back once as a kUnterminatedQuote error, after which the reader
+/// reports the end of the input (broken() tells why). Blank lines are skipped but counted, a
+/// UTF-8 BOM at the start is dropped.
 class CsvReader {
  public:
   using ReadStatus = dp::csv::ReadStatus;
@@ -60,6 +63,12 @@ class CsvReader {
   /// for mapping columns by name. std::nullopt at the end of input or when that record is bad;
   /// the error is stored in `*error` when one is given.
   std::optional<std::vector<std::string>> read_header(RowError* error = nullptr);
+
+  /// Line number where the next record starts: minus a record's first line, how many physical
+  /// lines it spanned (reject ratios count lines, so one record swallowing many cannot hide).
+  std::uint64_t next_line() const noexcept { return next_line_; }
+  /// True once an unterminated quote ended the reading: the caller must fail the whole input.
+  bool broken() const noexcept { return broken_; }
 
   /// Bytes of the underlying file consumed so far (compressed for gzip), for progress reports.
   std::uint64_t bytes_consumed() const { return source_->bytes_consumed(); }
@@ -79,6 +88,10 @@ class CsvReader {
                   RowError& error) const;
   /// Skips the rest of a record that outgrew max_record_bytes, then describes it in `error`.
   ReadStatus skip_long_record(RowError& error);
+  /// Describes a quoted field that opened in the record starting at `line` and never closed;
+  /// the reader stops there, since no later record boundary can be trusted.
+  ReadStatus broken_quote(RowError& error, std::uint64_t line, std::uint64_t offset,
+                          std::string_view raw, std::uint64_t lines, const char* where);
   /// Fills `error` for a record-level problem (no column).
   void set_error(RowError& error, RowErrorKind kind, std::uint64_t line, std::uint64_t offset,
                  std::string_view raw, std::string message) const;
@@ -94,6 +107,7 @@ class CsvReader {
   /// What read_plain_record produced.
   ReadStatus row_status_ = ReadStatus::kEnd;
   bool started_ = false;
+  bool broken_ = false;
 };
 
 }  // namespace dp::csv

@@ -44,6 +44,18 @@ FileSource::FileSource(std::string path) : path_(std::move(path)) {
   (void)::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 }
 
+FileSource::FileSource(int fd, std::string path) : path_(std::move(path)), fd_(fd) {
+  positional_ = true;
+  struct stat info {};
+  if (::fstat(fd_, &info) != 0) {
+    const std::string message = errno_text("cannot stat");
+    ::close(fd_);
+    fd_ = -1;
+    throw InputError(path_, message);
+  }
+  size_ = static_cast<std::uint64_t>(info.st_size);
+}
+
 FileSource::~FileSource() {
   if (fd_ >= 0) {
     ::close(fd_);
@@ -52,7 +64,8 @@ FileSource::~FileSource() {
 
 std::size_t FileSource::read(char* out, std::size_t max_bytes) {
   for (;;) {
-    const ssize_t got = ::read(fd_, out, max_bytes);
+    const ssize_t got = positional_ ? ::pread(fd_, out, max_bytes, static_cast<off_t>(consumed_))
+                                    : ::read(fd_, out, max_bytes);
     if (got >= 0) {
       consumed_ += static_cast<std::uint64_t>(got);
       return static_cast<std::size_t>(got);
@@ -83,7 +96,10 @@ std::size_t MemorySource::read(char* out, std::size_t max_bytes) {
 }
 
 std::unique_ptr<ByteSource> open_input(const std::string& path) {
-  auto file = std::make_unique<FileSource>(path);
+  return open_input(std::make_unique<FileSource>(path));
+}
+
+std::unique_ptr<ByteSource> open_input(std::unique_ptr<FileSource> file) {
   if (file->starts_with_gzip_magic()) {
     return std::make_unique<GzipSource>(std::move(file));
   }

@@ -41,6 +41,10 @@ class FileSource final : public ByteSource {
  public:
   /// Opens `path` for reading; throws InputError naming the path and strerror on failure.
   explicit FileSource(std::string path);
+  /// Takes ownership of `fd`, an open regular file (a dup of a load's one descriptor), and
+  /// reads it with pread from offset 0, so several sources over one open file never disturb
+  /// each other; `path` only names it in errors.
+  FileSource(int fd, std::string path);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
@@ -60,6 +64,8 @@ class FileSource final : public ByteSource {
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::uint64_t consumed_ = 0;
+  /// Reads with pread at consumed_ instead of read (descriptors shared with others).
+  bool positional_ = false;
 };
 
 /// Bytes already in memory (a header probe, a test, a payload received elsewhere) read through
@@ -80,5 +86,8 @@ class MemorySource final : public ByteSource {
 /// Opens `path` as a plain or gzip source by its first bytes (never by its name), so that
 /// `traffic.csv.gz`, or a gzip file without the suffix, load the same way.
 std::unique_ptr<ByteSource> open_input(const std::string& path);
+
+/// The same for a file already open (see FileSource(int, std::string)).
+std::unique_ptr<ByteSource> open_input(std::unique_ptr<FileSource> file);
 
 }  // namespace dp::csv

@@ -1,5 +1,7 @@
 #include "core/db/ledger.hpp"
 
+#include "core/csv/utf8.hpp"
+
 namespace dp::db {
 namespace {
 
@@ -28,7 +30,8 @@ std::int64_t Ledger::begin_load(const LedgerFile& file) {
   const auto result = connection_.exec_params(
       "INSERT INTO ingest.files (sha256, original_name, size_bytes, pipeline, status) "
       "VALUES ($1, $2, $3, $4, 'loading') RETURNING file_id",
-      {file.sha256, file.original_name, std::to_string(file.size_bytes), nullable(file.pipeline)});
+      {file.sha256, csv::escape_invalid_utf8(file.original_name), std::to_string(file.size_bytes),
+       nullable(file.pipeline)});
   return std::stoll(std::string(result.get(0, 0)));
 }
 
@@ -68,8 +71,8 @@ std::int64_t Ledger::record_duplicate(const LedgerFile& file, std::int64_t dupli
       "INSERT INTO ingest.files (sha256, original_name, size_bytes, pipeline, status, "
       "duplicate_of, finished_at) VALUES ($1, $2, $3, $4, 'duplicate', $5, clock_timestamp()) "
       "RETURNING file_id",
-      {file.sha256, file.original_name, std::to_string(file.size_bytes), nullable(file.pipeline),
-       std::to_string(duplicate_of)});
+      {file.sha256, csv::escape_invalid_utf8(file.original_name), std::to_string(file.size_bytes),
+       nullable(file.pipeline), std::to_string(duplicate_of)});
   return std::stoll(std::string(result.get(0, 0)));
 }
 
@@ -79,8 +82,8 @@ std::int64_t Ledger::record_failure(const LedgerFile& file, const std::string& e
       "INSERT INTO ingest.files (sha256, original_name, size_bytes, pipeline, status, "
       "rows_rejected, error, finished_at) "
       "VALUES ($1, $2, $3, $4, 'failed', $5, $6, clock_timestamp()) RETURNING file_id",
-      {file.sha256, file.original_name, std::to_string(file.size_bytes), nullable(file.pipeline),
-       std::to_string(rows_rejected), error});
+      {file.sha256, csv::escape_invalid_utf8(file.original_name), std::to_string(file.size_bytes),
+       nullable(file.pipeline), std::to_string(rows_rejected), csv::escape_invalid_utf8(error)});
   return std::stoll(std::string(result.get(0, 0)));
 }
 

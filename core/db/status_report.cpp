@@ -4,6 +4,7 @@
 
 #include <pqxx/pqxx>
 
+#include "core/csv/utf8.hpp"
 #include "core/watch/name_filter.hpp"
 
 namespace dp::db {
@@ -45,7 +46,7 @@ std::vector<WaitingFile> waiting_files(const fs::path& imports_dir) {
       continue;
     }
     WaitingFile file;
-    file.name = name;
+    file.name = csv::escape_invalid_utf8(name);
     file.size_bytes = entry.file_size(entry_error);
     file.age_seconds =
         std::chrono::duration<double>(now - entry.last_write_time(entry_error)).count();
@@ -117,8 +118,17 @@ StatusReport collect_status(pqxx::connection& connection, const std::string& dw_
     report.failures.push_back(file_from(row));
   }
   report.last_run = last_run(work, dw_schema);
+  std::map<std::string, std::string> reasons;
+  for (const auto& row : work.exec("SELECT name, reason FROM ingest.waiting")) {
+    reasons[row[0].as<std::string>()] = row[1].as<std::string>();
+  }
   work.commit();
   report.waiting = waiting_files(imports_dir);
+  for (auto& file : report.waiting) {
+    if (const auto found = reasons.find(file.name); found != reasons.end()) {
+      file.reason = found->second;
+    }
+  }
   return report;
 }
 

@@ -26,7 +26,10 @@ struct FileSummary {
 
 /// A file waiting in imports/ (not yet taken, or not complete).
 struct WaitingFile {
+  /// Escaped (`\xFF` for an invalid byte), as the ledger stores names.
   std::string name;
+  /// Why the watch service keeps retrying it (empty when it is simply not taken yet).
+  std::string reason;
   std::uint64_t size_bytes = 0;
   double age_seconds = 0;
 };

@@ -16,10 +16,10 @@ std::string names_of(const std::vector<const pipeline::Pipeline*>& pipelines) {
   return names;
 }
 
-std::optional<std::vector<std::string>> read_first_record(const std::filesystem::path& path) {
+std::optional<std::vector<std::string>> read_first_record(std::unique_ptr<csv::ByteSource> input) {
   csv::CsvReaderOptions options;
   options.max_record_bytes = 1024 * 1024;
-  csv::CsvReader reader(csv::open_input(path.string()), options);
+  csv::CsvReader reader(std::move(input), options);
   return reader.read_header();
 }
 
@@ -27,6 +27,12 @@ std::optional<std::vector<std::string>> read_first_record(const std::filesystem:
 
 DispatchResult dispatch(const pipeline::PipelineRegistry& registry,
                         const std::filesystem::path& path) {
+  return dispatch(registry, path, [&path] { return csv::open_input(path.string()); });
+}
+
+DispatchResult dispatch(const pipeline::PipelineRegistry& registry,
+                        const std::filesystem::path& path,
+                        const std::function<std::unique_ptr<csv::ByteSource>()>& input) {
   const auto file_name = path.filename().string();
   const auto by_name = registry.match_name(file_name);
   if (by_name.size() == 1) {
@@ -39,7 +45,7 @@ DispatchResult dispatch(const pipeline::PipelineRegistry& registry,
   }
   std::optional<std::vector<std::string>> header;
   try {
-    header = read_first_record(path);
+    header = read_first_record(input());
   } catch (const std::exception& error) {
     return {nullptr, std::string("cannot read ") + file_name + ": " + error.what()};
   }

@@ -1,5 +1,6 @@
 #include "core/ingest/file_loader.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -9,14 +10,15 @@
 
 #include "core/csv/csv_reader.hpp"
 #include "core/csv/input_source.hpp"
+#include "core/csv/utf8.hpp"
 #include "core/db/copy_sink.hpp"
 #include "core/db/ledger.hpp"
 #include "core/db/pg_error.hpp"
 #include "core/ingest/dispatcher.hpp"
+#include "core/ingest/opened_file.hpp"
 #include "core/ingest/reject_spool.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
-#include "core/watch/fingerprint.hpp"
 
 namespace dp::ingest {
 namespace fs = std::filesystem;
@@ -26,6 +28,9 @@ namespace {
 
 // Rejects of a failed file kept in ingest.rejects: enough to diagnose, bounded for huge files.
 constexpr std::uint64_t kFailedFileRejects = 1000;
+// Records read between two looks at the cancel flag and the progress clock: a few
+// microseconds of work each, so shutdown never waits on a COPY flush that may not come.
+constexpr std::uint64_t kRecordsPerCheck = 256;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -39,6 +44,10 @@ struct FileFailure : std::runtime_error {
 /// What streaming the rows produced before the commit decision.
 struct StreamResult {
   std::uint64_t rows_loaded = 0;
+  /// Physical data lines read, and those spanned by rejected records: the reject ratio counts
+  /// lines, so one record that swallowed many lines cannot hide behind a count of one.
+  std::uint64_t data_lines = 0;
+  std::uint64_t rejected_lines = 0;
   std::vector<std::string> warnings;
   bool stopped_at_first_reject = false;
 };
@@ -49,13 +58,13 @@ class RowStreamer {
               db::LibpqConnection& connection, RejectSpool& rejects)
       : pipeline_(pipeline), options_(options), connection_(connection), rejects_(rejects) {}
 
-  StreamResult stream(const fs::path& path, std::int64_t file_id) {
+  StreamResult stream(const OpenedFile& opened, const fs::path& path, std::int64_t file_id) {
     const auto dialect = pipeline_.dialect();
     csv::CsvReaderOptions reader_options;
     reader_options.delimiter = dialect.delimiter;
     reader_options.quote = dialect.quote;
     reader_options.max_record_bytes = options_.max_record_bytes;
-    csv::CsvReader reader(csv::open_input(path.string()), reader_options);
+    csv::CsvReader reader(opened.input(), reader_options);
 
     std::optional<std::vector<std::string>> header;
     if (dialect.has_header) {
@@ -88,9 +97,23 @@ class RowStreamer {
     const auto started = Clock::now();
     auto next_progress = started + options_.progress_interval;
 
+    const std::uint64_t first_data_line = reader.next_line();
     for (;;) {
       if (options_.row_limit && data_rows >= *options_.row_limit) {
         break;
+      }
+      // Checked per batch of records, rejected ones included, so that shutdown is honoured
+      // within a second even when nothing reaches the COPY stream.
+      if (data_rows % kRecordsPerCheck == 0) {
+        if (options_.cancel != nullptr && options_.cancel->load()) {
+          abort(sink, "the service is stopping");
+          throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
+        }
+        if (options_.on_progress && Clock::now() >= next_progress) {
+          options_.on_progress({path.filename().string(), writer.rows(), reader.bytes_consumed(),
+                                reader.total_bytes(), seconds_since(started)});
+          next_progress = Clock::now() + options_.progress_interval;
+        }
       }
       const auto status = reader.next(row, error);
       if (status == csv::ReadStatus::kEnd) {
@@ -98,7 +121,13 @@ class RowStreamer {
       }
       ++data_rows;
       if (status == csv::ReadStatus::kError) {
-        if (reject(error)) {
+        result.rejected_lines += reader.next_line() - error.line;
+        if (reader.broken()) {
+          rejects_.add(error);
+          abort(sink, "broken quoting");
+          throw FileFailure(error.message);
+        }
+        if (reject(error, sink)) {
           result.stopped_at_first_reject = true;
           break;
         }
@@ -109,7 +138,8 @@ class RowStreamer {
       writer.put_int64(static_cast<std::int64_t>(row.line));
       if (auto row_error = converter->convert(row, writer)) {
         writer.abandon_row();
-        if (reject(*row_error)) {
+        result.rejected_lines += reader.next_line() - row.line;
+        if (reject(*row_error, sink)) {
           result.stopped_at_first_reject = true;
           break;
         }
@@ -121,23 +151,11 @@ class RowStreamer {
           sink->write(writer.complete_bytes());
         }
         writer.consume_complete();
-        if (options_.cancel != nullptr && options_.cancel->load()) {
-          if (sink) {
-            sink->abort("the service is stopping");
-          }
-          throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
-        }
-        if (options_.on_progress && Clock::now() >= next_progress) {
-          options_.on_progress({path.filename().string(), writer.rows(), reader.bytes_consumed(),
-                                reader.total_bytes(), seconds_since(started)});
-          next_progress = Clock::now() + options_.progress_interval;
-        }
       }
     }
+    result.data_lines = reader.next_line() - first_data_line;
     if (result.stopped_at_first_reject) {
-      if (sink) {
-        sink->abort("file rejected");
-      }
+      abort(sink, "file rejected");
       return result;
     }
     if (!sink) {
@@ -151,9 +169,24 @@ class RowStreamer {
   }
 
  private:
-  // Returns true when the policy says to stop at this reject.
-  bool reject(const csv::RowError& error) {
+  // Ends the COPY stream, when there is one (--check sends nothing).
+  static void abort(std::optional<db::CopySink>& sink, const char* reason) {
+    if (sink) {
+      sink->abort(reason);
+    }
+  }
+
+  // Returns true when the policy says to stop at this reject; past max_rejects the file fails
+  // at once, which also bounds the reject spool.
+  bool reject(const csv::RowError& error, std::optional<db::CopySink>& sink) {
     rejects_.add(error);
+    if (options_.on_error == OnRowError::kContinue && rejects_.count() > options_.max_rejects) {
+      abort(sink, "too many rejects");
+      throw FileFailure(fmt::format(
+          "more than max_rejects ({}) rows rejected; stopped reading at line {} without loading "
+          "anything",
+          options_.max_rejects, error.line));
+    }
     return options_.on_error == OnRowError::kSkipFile;
   }
 
@@ -188,11 +221,13 @@ std::string too_many_rejects(const StreamResult& result, std::uint64_t rejected,
   if (options.on_error == OnRowError::kSkipFile) {
     return "a row was rejected and on_error = skip_file";
   }
-  const double total = static_cast<double>(result.rows_loaded + rejected);
-  const double ratio = static_cast<double>(rejected) / total;
+  const double total = static_cast<double>(std::max<std::uint64_t>(result.data_lines, 1));
+  const double ratio = static_cast<double>(result.rejected_lines) / total;
   if (ratio > options.max_reject_ratio) {
-    return fmt::format("{} of {} rows rejected ({:.1f}%), above max_reject_ratio {:.1f}%", rejected,
-                       result.rows_loaded + rejected, ratio * 100, options.max_reject_ratio * 100);
+    return fmt::format(
+        "{} rows rejected, spanning {} of {} lines ({:.1f}%), above max_reject_ratio {:.1f}%",
+        rejected, result.rejected_lines, result.data_lines, ratio * 100,
+        options.max_reject_ratio * 100);
   }
   return {};
 }
@@ -227,6 +262,10 @@ std::string logical_file_name(const fs::path& path) {
   return name;
 }
 
+std::string display_name(const fs::path& path) {
+  return csv::escape_invalid_utf8(path.filename().string());
+}
+
 FileLoader::FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options)
     : registry_(registry), options_(std::move(options)) {}
 
@@ -236,11 +275,36 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   outcome.path = path;
   db::LedgerFile file;
   file.original_name = path.filename().string();
-  outcome.identity = watch::lstat_file(path);
-  file.sha256 = watch::fingerprint_file(path);
-  file.size_bytes = fs::file_size(path);
+
+  std::unique_ptr<OpenedFile> opened;
+  try {
+    opened = std::make_unique<OpenedFile>(path);
+  } catch (const NotRegularFile& error) {
+    outcome.identity = watch::lstat_file(path);
+    outcome.error = error.what();
+    if (!options_.dry_run) {
+      db::LibpqTransaction transaction(connection);
+      outcome.file_id = db::Ledger(connection).record_failure(file, outcome.error, 0);
+      transaction.commit();
+    }
+    outcome.status = LoadStatus::kQuarantined;
+    outcome.seconds = seconds_since(started);
+    return outcome;
+  }
+  outcome.identity = opened->identity();
+  file.sha256 = opened->sha256(options_.cancel);
+  file.size_bytes = opened->identity().size;
   outcome.sha256 = file.sha256;
   outcome.size_bytes = file.size_bytes;
+  // The file must still be what was hashed whenever something is recorded about it.
+  const auto ensure_unchanged = [&] {
+    if (opened->changed()) {
+      throw FileUnavailable("changed_while_loading",
+                            display_name(path) +
+                                " changed while loading; rolled back, it is loaded once it "
+                                "has settled again");
+    }
+  };
 
   auto finish = [&](LoadStatus status) {
     outcome.status = status;
@@ -249,6 +313,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   };
   auto record_failure = [&](const std::string& reason, RejectSpool* rejects, LoadStatus status) {
     outcome.error = reason;
+    ensure_unchanged();
     if (!options_.dry_run) {
       db::LibpqTransaction transaction(connection);
       outcome.file_id = db::Ledger(connection).record_failure(file, reason, outcome.rows_rejected);
@@ -260,7 +325,8 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     return finish(status);
   };
 
-  const auto chosen = dispatch(registry_, path);
+  ensure_unchanged();
+  const auto chosen = dispatch(registry_, path, [&] { return opened->input(); });
   if (chosen.pipeline == nullptr) {
     return record_failure(chosen.reason, nullptr, LoadStatus::kQuarantined);
   }
@@ -276,6 +342,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     ledger.lock_content(file.sha256);
     if (const auto earlier = ledger.find_loaded(file.sha256)) {
       outcome.duplicate_of = *earlier;
+      ensure_unchanged();
       if (!options_.dry_run) {
         outcome.file_id = ledger.record_duplicate(file, *earlier);
         transaction.commit();
@@ -284,7 +351,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     }
     outcome.file_id = options_.dry_run ? 0 : ledger.begin_load(file);
     const auto streamed =
-        RowStreamer(pipeline, options_, connection, rejects).stream(path, outcome.file_id);
+        RowStreamer(pipeline, options_, connection, rejects).stream(*opened, path, outcome.file_id);
     outcome.rows_rejected = rejects.count();
     outcome.first_rejects = rejects.first();
     outcome.warnings = streamed.warnings;
@@ -292,6 +359,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     if (failure.empty()) {
       outcome.rows_loaded = streamed.rows_loaded;
       if (options_.dry_run) {
+        ensure_unchanged();
         transaction.rollback();
         return finish(LoadStatus::kLoaded);
       }
@@ -304,6 +372,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
         supersede_trials(connection, ledger, file.sha256, options_.staging_schema,
                          pipeline.staging_model(), outcome.file_id);
       }
+      ensure_unchanged();
       transaction.commit();
       return finish(LoadStatus::kLoaded);
     }
@@ -314,6 +383,10 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   } catch (const csv::InputError& error) {
     failure = error.what();
   } catch (const db::PgError& error) {
+    if (options_.cancel != nullptr && options_.cancel->load()) {
+      throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown (" +
+                          error.what() + ")");
+    }
     switch (db::classify_exception(error)) {
       case db::ErrorClass::kRetry:
         throw RetryLater(error.what());

@@ -8,12 +8,6 @@
 
 namespace dp::ingest {
 
-/// Raised when a load is abandoned because the service is stopping; the transaction was rolled
-/// back and the file stays where it is for the next start.
-struct LoadCancelled : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
 /// Loads one file as one unit of work: its staging rows, its rejects and its ledger row become
 /// visible together or not at all. Used by watch mode, --ingest and --check alike.
 class FileLoader {
@@ -33,5 +27,9 @@ class FileLoader {
 
 /// The name a kind sees: the file name without a trailing `.gz`.
 std::string logical_file_name(const std::filesystem::path& path);
+
+/// The file name as logs, notifications and the ledger show it: any bytes (`\xFF` for an
+/// invalid one), so that no name can break a log line, a JSON body or a text column.
+std::string display_name(const std::filesystem::path& path);
 
 }  // namespace dp::ingest

@@ -6,17 +6,21 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 #include <vector>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include "core/csv/utf8.hpp"
+#include "core/db/ledger.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/db/pg_error.hpp"
 #include "core/ingest/file_loader.hpp"
@@ -31,8 +35,7 @@ struct IngestService::Impl {
       : io(io_context),
         options(std::move(service_options)),
         loader(registry, with_cancel(options.load)),
-        watcher(io_context, options.watch, callbacks()),
-        retry_delay(options.retry_first_delay) {}
+        watcher(io_context, options.watch, callbacks()) {}
 
   LoadOptions with_cancel(LoadOptions load) {
     load.cancel = &cancel;
@@ -44,7 +47,7 @@ struct IngestService::Impl {
     result.on_ready = [this](const fs::path& file, watch::ReadyReason) { enqueue(file); };
     result.on_symlink = [this](const fs::path& link) { quarantine_link(link); };
     result.on_ignored = [](const fs::path& entry, const std::string& reason) {
-      spdlog::info("ignoring {}: {}", entry.string(), reason);
+      spdlog::info("ignoring {}: {}", display_name(entry), reason);
     };
     return result;
   }
@@ -61,7 +64,7 @@ struct IngestService::Impl {
     if (queue.size() >= options.queue_capacity) {
       lock.unlock();
       spdlog::warn("load queue full ({} files); {} waits for the next scan", options.queue_capacity,
-                   file.filename().string());
+                   display_name(file));
       watcher.forget(file);
       return;
     }
@@ -75,10 +78,12 @@ struct IngestService::Impl {
     try {
       const auto moved = quarantine_file(
           link, "symbolic links are not followed; copy the file itself", options.move);
-      spdlog::warn("quarantined symlink {} to {}", link.filename().string(), moved.string());
+      spdlog::warn("quarantined symlink {} to {}", display_name(link),
+                   csv::escape_invalid_utf8(moved.string()));
       watcher.forget(link);
     } catch (const std::exception& error) {
-      spdlog::error("cannot quarantine symlink {}: {}", link.string(), error.what());
+      spdlog::error("cannot quarantine symlink {}: {}", display_name(link),
+                    csv::escape_invalid_utf8(error.what()));
     }
   }
 
@@ -86,29 +91,50 @@ struct IngestService::Impl {
     {
       std::lock_guard lock(mutex);
       active.erase(file);
+      waiting.erase(file);
+      unsettled.erase(file);
     }
     if (stopping) {
       return;
     }
     watcher.forget(file);
-    if (outcome && outcome_callback) {
-      outcome_callback(*outcome);
+    if (outcome) {
+      report(*outcome);
     }
   }
 
-  void retry_later(const fs::path& file) {
+  /// Tells the metrics and notifications about a committed outcome, exactly once per outcome.
+  void report(const LoadOutcome& outcome) {
+    if (outcome_callback) {
+      outcome_callback(outcome);
+    }
+  }
+
+  /// Keeps the file in imports/ in a visible waiting state (pending_files, /metrics, --status,
+  /// one stale alert) and tries it again after a per-file backoff. Its first-seen time stays.
+  void retry_later(const fs::path& file, const std::string& cause, const std::string& reason) {
+    std::chrono::milliseconds delay{};
     {
       std::lock_guard lock(mutex);
       active.erase(file);
       ++counters.retries;
+      auto [entry, is_new] = waiting.try_emplace(file);
+      if (is_new) {
+        entry->second.since = std::chrono::steady_clock::now();
+        entry->second.delay = options.retry_first_delay;
+      } else {
+        entry->second.delay = std::min(entry->second.delay * 2, options.retry_max_delay);
+      }
+      entry->second.cause = cause;
+      entry->second.reason = reason;
+      delay = entry->second.delay;
     }
     if (stopping) {
       return;
     }
-    auto timer = std::make_shared<asio::steady_timer>(io, retry_delay);
-    spdlog::warn("database unavailable; {} stays in imports/ and is retried in {} ms",
-                 file.filename().string(), retry_delay.count());
-    retry_delay = std::min(retry_delay * 2, options.retry_max_delay);
+    auto timer = std::make_shared<asio::steady_timer>(io, delay);
+    spdlog::warn("{}: waiting ({}): {}; it stays in imports/ and is retried in {} ms",
+                 display_name(file), cause, reason, delay.count());
     retry_timers.push_back(timer);
     timer->async_wait([this, file, timer](const boost::system::error_code& error) {
       retry_timers.erase(std::remove(retry_timers.begin(), retry_timers.end(), timer),
@@ -137,10 +163,56 @@ struct IngestService::Impl {
       process(connection, file);
       std::lock_guard lock(mutex);
       --in_flight;
+      idle.notify_all();
+    }
+  }
+
+  /// Lists a worker's connection while it runs a file, so that stop() can cancel the statement
+  /// it waits on (a lock, a slow COPY end) instead of waiting for it.
+  class BusyConnection {
+   public:
+    BusyConnection(Impl& impl, db::LibpqConnection& connection)
+        : impl_(impl), connection_(connection) {
+      std::lock_guard lock(impl_.mutex);
+      impl_.busy.insert(&connection_);
+      if (impl_.cancel.load()) {
+        connection_.cancel();
+      }
+    }
+    ~BusyConnection() {
+      std::lock_guard lock(impl_.mutex);
+      impl_.busy.erase(&connection_);
+    }
+    BusyConnection(const BusyConnection&) = delete;
+    BusyConnection& operator=(const BusyConnection&) = delete;
+
+   private:
+    Impl& impl_;
+    db::LibpqConnection& connection_;
+  };
+
+  /// Shutdown: until every worker is idle, cancels the statements of the busy ones again and
+  /// again (a cancel that lands between two statements is lost, so once is not enough).
+  void cancel_in_flight() {
+    std::unique_lock lock(mutex);
+    while (in_flight > 0) {
+      for (auto* connection : busy) {
+        connection->cancel();
+      }
+      idle.wait_for(lock, std::chrono::milliseconds(100));
     }
   }
 
   void process(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file) {
+    if (auto committed = take_unsettled(file)) {
+      if (watch::lstat_file(file) == committed->identity) {
+        // Committed before; only its move failed. Never loaded or recorded again.
+        settle(connection, file, *committed, false);
+        return;
+      }
+      spdlog::warn("{}: changed since file id {} was committed; taken as new content",
+                   display_name(file), committed->file_id);
+    }
     std::optional<LoadOutcome> outcome;
     try {
       if (!fs::exists(fs::symlink_status(file))) {
@@ -150,41 +222,178 @@ struct IngestService::Impl {
       if (connection == nullptr || !connection->is_open()) {
         connection = std::make_unique<db::LibpqConnection>(options.conninfo);
       }
-      outcome = loader.load(*connection, file);
-      log_outcome(*outcome);
-      if (outcome->status == LoadStatus::kLoaded && outcome->rows_rejected > 0) {
-        export_rejects(*connection, *outcome, options.move);
+      {
+        const BusyConnection busy_connection(*this, *connection);
+        outcome = loader.load(*connection, file);
       }
-      settle_file(*outcome, options.move);
-      count(*outcome);
-      asio::post(io, [this, file, outcome] {
-        retry_delay = options.retry_first_delay;
-        finished(file, outcome);
-      });
     } catch (const LoadCancelled&) {
-      spdlog::info("{}: load rolled back for shutdown; it stays in imports/",
-                   file.filename().string());
+      spdlog::info("{}: load rolled back for shutdown; it stays in imports/", display_name(file));
       asio::post(io, [this, file] { finished(file, std::nullopt); });
+      return;
     } catch (const RetryLater& error) {
-      spdlog::warn("{}: {}", file.filename().string(), error.what());
       connection.reset();
-      asio::post(io, [this, file] { retry_later(file); });
+      wait(connection, file, "database_unavailable", error.what());
+      return;
+    } catch (const FileUnavailable& error) {
+      if (error.cause() == "gone") {
+        asio::post(io, [this, file] { finished(file, std::nullopt); });
+        return;
+      }
+      if (error.cause() == "changed_while_loading") {
+        std::lock_guard lock(mutex);
+        ++counters.changed_while_loading;
+      }
+      wait(connection, file, error.cause(), error.what());
+      return;
     } catch (const db::PgError& error) {
-      connection.reset();
-      if (db::classify_exception(error) == db::ErrorClass::kRetry) {
-        asio::post(io, [this, file] { retry_later(file); });
-      } else {
-        spdlog::error("{}: {}", file.filename().string(), error.what());
-        asio::post(io, [this, file] { retry_later(file); });
+      const auto error_class = db::classify_exception(error);
+      if (error.connection_lost() || error_class != db::ErrorClass::kFailFile) {
+        connection.reset();
+      }
+      switch (error_class) {
+        case db::ErrorClass::kRetry:
+          wait(connection, file, "database_unavailable", error.what());
+          return;
+        case db::ErrorClass::kFatal:
+          // Nothing works until an administrator acts (a missing table, a revoked grant):
+          // the file waits, visibly, rather than being failed for the database's fault.
+          wait(connection, file, "database_error", error.what());
+          return;
+        case db::ErrorClass::kFailFile:
+          fail_unrecorded(connection, file,
+                          std::string("the database refused it: ") + error.what());
+          return;
       }
     } catch (const std::exception& error) {
-      spdlog::error("{}: cannot be processed: {}", file.filename().string(), error.what());
+      fail_unrecorded(connection, file, error.what());
+      return;
+    }
+    log_outcome(*outcome);
+    count(*outcome);
+    asio::post(io, [this, outcome] { report(*outcome); });
+    settle(connection, file, *outcome, true);
+  }
+
+  /// After the commit: exports the rejects and moves the file aside. A failure here never
+  /// re-loads or re-records the file: the outcome is kept and only the move is tried again.
+  void settle(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file,
+              const LoadOutcome& outcome, bool with_rejects) {
+    if (with_rejects && outcome.status == LoadStatus::kLoaded && outcome.rows_rejected > 0) {
+      try {
+        export_rejects(*connection, outcome, options.move);
+      } catch (const std::exception& error) {
+        spdlog::error("{}: cannot export its rejects ({}); they are in ingest.rejects (file id {})",
+                      display_name(file), error.what(), outcome.file_id);
+      }
+    }
+    try {
+      settle_file(outcome, options.move);
+    } catch (const std::exception& error) {
+      {
+        std::lock_guard lock(mutex);
+        unsettled.insert_or_assign(file, outcome);
+      }
+      wait(connection, file, "archive_failed",
+           fmt::format("{} as file id {}, but moving it out of imports/ failed: {}",
+                       to_string(outcome.status), outcome.file_id, error.what()));
+      return;
+    }
+    forget_waiting_row(connection, file);
+    asio::post(io, [this, file] { finished(file, std::nullopt); });
+  }
+
+  /// A file that cannot be loaded for a reason of its own: failed once, with its reason, in the
+  /// ledger when the database takes the row and in imports/.failed/ with an error report.
+  void fail_unrecorded(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file,
+                       const std::string& reason) {
+    std::error_code ignored;
+    if (!fs::exists(fs::symlink_status(file, ignored))) {
       asio::post(io, [this, file] { finished(file, std::nullopt); });
+      return;
+    }
+    LoadOutcome outcome;
+    outcome.status = LoadStatus::kFailed;
+    outcome.path = file;
+    outcome.error = reason;
+    outcome.identity = watch::lstat_file(file);
+    outcome.size_bytes = outcome.identity ? outcome.identity->size : 0;
+    spdlog::error("{}: failed: {}", display_name(file), reason);
+    try {
+      if (connected(connection)) {
+        db::LibpqTransaction transaction(*connection);
+        db::LedgerFile entry;
+        entry.original_name = file.filename().string();
+        entry.size_bytes = outcome.size_bytes;
+        outcome.file_id = db::Ledger(*connection).record_failure(entry, reason, 0);
+        transaction.commit();
+      }
+    } catch (const std::exception& error) {
+      spdlog::error("{}: cannot record the failure in the ledger: {}", display_name(file),
+                    error.what());
+    }
+    count(outcome);
+    asio::post(io, [this, outcome] { report(outcome); });
+    settle(connection, file, outcome, false);
+  }
+
+  /// Puts the file into the waiting state; the reason goes to ingest.waiting for --status when
+  /// the database can take it.
+  void wait(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file,
+            const std::string& cause, const std::string& reason) {
+    const auto text = csv::escape_invalid_utf8(reason);
+    try {
+      if (cause != "database_unavailable" && connected(connection)) {
+        connection->exec_params(
+            "INSERT INTO ingest.waiting (name, reason) VALUES ($1, $2) ON CONFLICT (name) DO "
+            "UPDATE SET reason = EXCLUDED.reason, updated_at = now(), "
+            "attempts = ingest.waiting.attempts + 1",
+            {display_name(file), cause + ": " + text});
+      }
+    } catch (const std::exception& error) {
+      spdlog::debug("{}: cannot record its waiting state: {}", display_name(file), error.what());
+    }
+    asio::post(io, [this, file, cause, text] { retry_later(file, cause, text); });
+  }
+
+  /// Whether the worker has a usable connection, opening one if needed (a worker that has not
+  /// loaded anything yet may retry another worker's file).
+  bool connected(std::unique_ptr<db::LibpqConnection>& connection) {
+    if (connection == nullptr || !connection->is_open()) {
+      connection = std::make_unique<db::LibpqConnection>(options.conninfo);
+    }
+    return true;
+  }
+
+  /// Clears the waiting row of a file that reached its end state.
+  void forget_waiting_row(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file) {
+    {
+      std::lock_guard lock(mutex);
+      if (waiting.count(file) == 0) {
+        return;
+      }
+    }
+    try {
+      if (connected(connection)) {
+        connection->exec_params("DELETE FROM ingest.waiting WHERE name = $1", {display_name(file)});
+      }
+    } catch (const std::exception& error) {
+      spdlog::debug("{}: cannot clear its waiting state: {}", display_name(file), error.what());
     }
   }
 
+  std::optional<LoadOutcome> take_unsettled(const fs::path& file) {
+    std::lock_guard lock(mutex);
+    const auto found = unsettled.find(file);
+    if (found == unsettled.end()) {
+      return std::nullopt;
+    }
+    auto outcome = found->second;
+    unsettled.erase(found);
+    return outcome;
+  }
+
   void log_outcome(const LoadOutcome& outcome) {
-    const auto name = outcome.path.filename().string();
+    const auto name = display_name(outcome.path);
     switch (outcome.status) {
       case LoadStatus::kLoaded:
         spdlog::info("{}: loaded {} rows into {} ({} rejected) in {:.2f} s (file id {})", name,
@@ -230,7 +439,6 @@ struct IngestService::Impl {
   std::atomic<bool> cancel{false};
   FileLoader loader;
   watch::FileWatcher watcher;
-  std::chrono::milliseconds retry_delay;
   std::vector<std::shared_ptr<asio::steady_timer>> retry_timers;
   std::function<void(const LoadOutcome&)> outcome_callback;
   bool stopping = false;
@@ -238,6 +446,19 @@ struct IngestService::Impl {
 
   mutable std::mutex mutex;
   std::condition_variable wake;
+  /// Signalled whenever a worker finishes a file (shutdown waits on it).
+  std::condition_variable idle;
+  std::set<db::LibpqConnection*> busy;
+  /// Why a file stays in imports/ to be tried again, and how long until the next try.
+  struct Waiting {
+    std::string cause;
+    std::string reason;
+    std::chrono::steady_clock::time_point since;
+    std::chrono::milliseconds delay{};
+  };
+  std::map<fs::path, Waiting> waiting;
+  /// Committed outcomes whose move out of imports/ failed: only the move is retried.
+  std::map<fs::path, LoadOutcome> unsettled;
   std::deque<fs::path> queue;
   std::set<fs::path> active;
   std::size_t in_flight = 0;
@@ -282,6 +503,7 @@ void IngestService::stop() {
     impl_->cancel = true;
   }
   impl_->wake.notify_all();
+  impl_->cancel_in_flight();
   for (auto& thread : impl_->threads) {
     if (thread.joinable()) {
       thread.join();
@@ -296,11 +518,19 @@ IngestCounters IngestService::counters() const {
   auto snapshot = impl_->counters;
   snapshot.queued = impl_->queue.size();
   snapshot.in_flight = impl_->in_flight;
+  for (const auto& [path, waiting] : impl_->waiting) {
+    ++snapshot.retrying[waiting.cause];
+  }
   return snapshot;
 }
 
 std::vector<watch::PendingFile> IngestService::pending_files() const {
-  return impl_->watcher.pending_files();
+  auto files = impl_->watcher.pending_files();
+  std::lock_guard lock(impl_->mutex);
+  for (const auto& [path, waiting] : impl_->waiting) {
+    files.push_back({display_name(path), waiting.since, waiting.cause + ": " + waiting.reason});
+  }
+  return files;
 }
 
 bool IngestService::running() const {

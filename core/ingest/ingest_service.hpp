@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -45,6 +46,10 @@ struct IngestCounters {
   std::uint64_t rows_rejected = 0;
   std::size_t queued = 0;
   std::size_t in_flight = 0;
+  /// Files kept in imports/ and retried, by cause (database_unavailable, unreadable, ...).
+  std::map<std::string, std::size_t> retrying;
+  /// Loads rolled back because the file changed while it was read.
+  std::uint64_t changed_while_loading = 0;
 };
 
 /// Watch mode: the watcher says which files are complete, a pool of worker threads loads them
@@ -65,7 +70,8 @@ class IngestService {
   void stop();
   /// Snapshot of the counters (any thread).
   IngestCounters counters() const;
-  /// Files seen in imports/ but not complete yet (stale-file alerts).
+  /// Files seen in imports/ but not complete yet, and files waiting to be retried with their
+  /// reason (stale-file alerts, /metrics).
   std::vector<watch::PendingFile> pending_files() const;
   /// Whether the watcher runs (readiness probe).
   bool running() const;

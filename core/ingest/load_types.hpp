@@ -38,6 +38,9 @@ struct LoadOptions {
   OnRowError on_error = OnRowError::kContinue;
   /// Above this share of rejected rows the file fails as a whole and nothing of it is loaded.
   double max_reject_ratio = 0.1;
+  /// Past this many rejects the file fails at once: bounds the reject spool and the time spent
+  /// on a file that is bad throughout.
+  std::uint64_t max_rejects = 10000;
   pipeline::ExtraColumns extra_columns = pipeline::ExtraColumns::kIgnore;
   std::size_t max_record_bytes = 16 * 1024 * 1024;
   /// Read only the first N data rows (trying a new feed); nullopt reads all.
@@ -88,6 +91,25 @@ struct LoadOutcome {
 
 /// How many rejects an outcome keeps in memory; all of them go to the database.
 inline constexpr std::size_t kKeptRejects = 20;
+
+/// Raised when a load is abandoned because the service is stopping; the transaction was rolled
+/// back and the file stays where it is for the next start.
+struct LoadCancelled : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The file cannot be opened or read now for a reason outside it (permission denied, a file
+/// being replaced): it stays in imports/, visibly waiting, and is tried again.
+class FileUnavailable : public std::runtime_error {
+ public:
+  /// `cause` is a short stable label for metrics (`unreadable`, `changed_while_loading`).
+  FileUnavailable(std::string cause, const std::string& message)
+      : std::runtime_error(message), cause_(std::move(cause)) {}
+  const std::string& cause() const noexcept { return cause_; }
+
+ private:
+  std::string cause_;
+};
 
 /// A database problem that a later attempt may not have (server down, connection lost): the
 /// file stays where it is and is tried again.

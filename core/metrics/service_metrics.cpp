@@ -22,6 +22,10 @@ void declare_service_metrics(MetricsRegistry& registry) {
                     "Age of the oldest file waiting in imports/.");
   registry.describe(kStaleFilesTotal, MetricType::kCounter,
                     "Files that waited in imports/ longer than stale_after.");
+  registry.describe(kFilesRetrying, MetricType::kGauge,
+                    "Files kept in imports/ and retried with backoff, by cause.");
+  registry.describe(kChangedWhileLoadingTotal, MetricType::kCounter,
+                    "Loads rolled back because the file changed while it was read.");
   registry.describe(kNotificationsSentTotal, MetricType::kCounter,
                     "Notifications delivered, by channel.");
   registry.describe(kNotificationsFailedTotal, MetricType::kCounter,
@@ -59,6 +63,15 @@ void record_outcome(MetricsRegistry& registry, const ingest::LoadOutcome& outcom
 void record_counters(MetricsRegistry& registry, const ingest::IngestCounters& counters) {
   registry.set(kQueueDepth, {}, static_cast<double>(counters.queued));
   registry.set(kLoadsInFlight, {}, static_cast<double>(counters.in_flight));
+  registry.clear_series(kFilesRetrying);
+  for (const auto& [cause, files] : counters.retrying) {
+    registry.set(kFilesRetrying, {{"cause", cause}}, static_cast<double>(files));
+  }
+  const double changed = static_cast<double>(counters.changed_while_loading);
+  if (changed > registry.value(kChangedWhileLoadingTotal)) {
+    registry.add(kChangedWhileLoadingTotal, {},
+                 changed - registry.value(kChangedWhileLoadingTotal));
+  }
 }
 
 void record_waiting(MetricsRegistry& registry, std::size_t waiting,

@@ -24,6 +24,9 @@ inline constexpr const char* kDatabaseUp = "dataprocessor_database_up";
 inline constexpr const char* kFilesWaiting = "dataprocessor_import_files_waiting";
 inline constexpr const char* kOldestFileAge = "dataprocessor_import_oldest_file_age_seconds";
 inline constexpr const char* kStaleFilesTotal = "dataprocessor_stale_files_total";
+inline constexpr const char* kFilesRetrying = "dataprocessor_files_retrying";
+inline constexpr const char* kChangedWhileLoadingTotal =
+    "dataprocessor_files_changed_while_loading_total";
 inline constexpr const char* kNotificationsSentTotal = "dataprocessor_notifications_sent_total";
 inline constexpr const char* kNotificationsFailedTotal = "dataprocessor_notifications_failed_total";
 inline constexpr const char* kNotificationsDroppedTotal =

@@ -192,7 +192,9 @@ struct Notifier::Impl : std::enable_shared_from_this<Notifier::Impl> {
                 {"detail", event.detail},
                 {"text", text}};
       }
-      channel.queue.push_back(body.dump());
+      // A file name or reason may hold any bytes: invalid UTF-8 is replaced rather than thrown
+      // on, here on the event loop.
+      channel.queue.push_back(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
       pump(index);
     }
   }

@@ -9,6 +9,8 @@ FileStat file_stat_of(const struct stat& st) {
                   static_cast<std::int64_t>(st.st_mtim.tv_nsec);
   stat.device = static_cast<std::uint64_t>(st.st_dev);
   stat.inode = static_cast<std::uint64_t>(st.st_ino);
+  stat.ctime_ns = static_cast<std::int64_t>(st.st_ctim.tv_sec) * 1'000'000'000 +
+                  static_cast<std::int64_t>(st.st_ctim.tv_nsec);
   return stat;
 }
 

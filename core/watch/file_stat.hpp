@@ -17,6 +17,9 @@ struct FileStat {
   std::int64_t mtime_ns = 0;
   std::uint64_t device = 0;
   std::uint64_t inode = 0;
+  /// Status-change time in nanoseconds: a file rewritten in place with its old size and mtime
+  /// restored (`touch -r`) still differs here.
+  std::int64_t ctime_ns = 0;
 
   bool operator==(const FileStat&) const = default;
 };

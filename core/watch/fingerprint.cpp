@@ -29,6 +29,30 @@ class FdCloser {
 
 }  // namespace
 
+std::optional<std::string> fingerprint_descriptor(int fd, const std::atomic<bool>* cancel) {
+  util::Sha256 hash;
+  std::vector<char> buffer(kReadSize);
+  off_t offset = 0;
+  for (;;) {
+    if (cancel != nullptr && cancel->load()) {
+      return std::nullopt;
+    }
+    const ssize_t got = ::pread(fd, buffer.data(), buffer.size(), offset);
+    if (got < 0) {
+      if (errno == EINTR) {
+        continue;
+      }
+      throw std::system_error(errno, std::generic_category(), "cannot read");
+    }
+    if (got == 0) {
+      break;
+    }
+    offset += got;
+    hash.update(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+  }
+  return hash.hex_digest();
+}
+
 std::string fingerprint_file(const std::filesystem::path& file) {
   const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {

@@ -231,7 +231,7 @@ std::vector<PendingFile> ReadinessTracker::pending() const {
   std::vector<PendingFile> files;
   for (const auto& [name, entry] : entries_) {
     if (entry.phase != Phase::kHandedOut) {
-      files.push_back(PendingFile{name, entry.first_seen});
+      files.push_back(PendingFile{name, entry.first_seen, {}});
     }
   }
   return files;

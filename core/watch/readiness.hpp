@@ -61,6 +61,8 @@ struct ReadyFile {
 struct PendingFile {
   std::string name;
   std::chrono::steady_clock::time_point first_seen;
+  /// Why the file waits, when it is complete but kept for a retry; empty while not complete.
+  std::string reason;
 };
 
 /// Decides, from observations fed in by the watcher and time passed in by the caller, when each

@@ -39,6 +39,7 @@ const std::vector<Expected>& catalogue() {
       {"user_traffic_header_only.csv", "loaded", 0, 0, "", ""},
       {"user_traffic_long_line.csv", "loaded", 20, 1, "-", ""},
       {"user_traffic_binary_garbage.csv", "failed", 0, 0, "", "header"},
+      {"user_traffic_stray_quote.csv", "failed", 0, 1, "", "swallowed 99951 lines"},
       {"mystery_feed.csv", "failed", 0, 0, "", "no kind matches"},
       {"user_traffic Zürich été 2024.csv", "loaded", 5, 0, "", ""},
   };
@@ -61,6 +62,16 @@ void write_long_line_file(const fs::path& path) {
   out << "\n";
   for (int i = 11; i <= 20; ++i) {
     out << user_traffic_row(static_cast<std::uint64_t>(5000 + i));
+  }
+}
+
+/// header, rows 1-49, `50,...,"oops`, rows 51-100000: the quote swallows lines 51-100001, so the
+/// file fails whole instead of loading 49 rows as if that were all.
+void write_stray_quote_file(const fs::path& path) {
+  std::ofstream out(path, std::ios::binary);
+  out << kUserTrafficHeader;
+  for (std::uint64_t id = 1; id <= 100000; ++id) {
+    out << (id == 50 ? std::string("50,1,2024-07-30T23:27:05Z,\"oops\n") : user_traffic_row(id));
   }
 }
 
@@ -109,6 +120,7 @@ TEST_CASE("the bad-input catalogue: each file has a defined outcome, the service
   }
   write_long_line_file(fx.outside() / "user_traffic_long_line.csv");
   write_binary_garbage(fx.outside() / "user_traffic_binary_garbage.csv");
+  write_stray_quote_file(fx.outside() / "user_traffic_stray_quote.csv");
   write_file(fx.outside() / "user_traffic Zürich été 2024.csv", user_traffic_csv(5, 90'000));
   // A symlink to a valid file outside imports/: never followed, quarantined, target untouched.
   const auto target = fx.outside() / "linked_target.csv";
@@ -146,6 +158,9 @@ TEST_CASE("the bad-input catalogue: each file has a defined outcome, the service
       const auto report = read_file_text(fx.failed() / (expected.name + ".error.txt"));
       CHECK(report.find(expected.reason) != std::string::npos);
       CHECK(report.find(expected.name) != std::string::npos);
+      CHECK(fx.count("SELECT count(*) FROM staging.user_traffic s JOIN ingest.files f USING "
+                     "(file_id) WHERE f.original_name = '" +
+                     expected.name + "'") == 0);
     }
   }
 

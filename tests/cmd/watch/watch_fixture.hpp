@@ -6,6 +6,9 @@
 
 #include <doctest/doctest.h>
 
+#include <pwd.h>
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
@@ -95,6 +98,10 @@ inline std::set<std::string> regular_files(const fs::path& dir) {
   return names;
 }
 
+/// A user other than root for permission tests: the test cluster's owner, the one unprivileged
+/// account that may reach the cluster's private socket folder (trust authentication).
+inline constexpr const char* kUnprivilegedUser = "dp_pgtest";
+
 /// A database, a folder tree and the real service watching it.
 class WatchFixture {
  public:
@@ -135,11 +142,38 @@ class WatchFixture {
     return args;
   }
 
+  /// Runs the service as the system user `user` from now on (root ignores file modes, so a
+  /// permission test proves nothing as root): the fixture's folders are handed to that user,
+  /// and the binary is started through setpriv, which execs it (the pid stays the service's).
+  void run_as(const std::string& user) {
+    const passwd* account = ::getpwnam(user.c_str());
+    REQUIRE(account != nullptr);
+    uid_ = account->pw_uid;
+    gid_ = account->pw_gid;
+    chown_tree(dir_.path());
+  }
+
+  /// Hands `path` and everything below it to the run_as user (after the test created files).
+  void chown_tree(const fs::path& path) const {
+    REQUIRE(::lchown(path.c_str(), uid_, gid_) == 0);
+    if (fs::is_directory(fs::symlink_status(path))) {
+      for (const auto& entry : fs::recursive_directory_iterator(path)) {
+        REQUIRE(::lchown(entry.path().c_str(), uid_, gid_) == 0);
+      }
+    }
+  }
+
   /// Starts (or restarts) the service and waits until it watches imports/.
   ServiceProcess& start(const std::vector<std::string>& extra_settings = {},
                         const std::string& conninfo = {}) {
     ProcessSpec spec;
     spec.args = args(extra_settings);
+    if (uid_ != 0) {
+      spec.binary = "/usr/bin/setpriv";
+      spec.args.insert(spec.args.begin(),
+                       {"--reuid=" + std::to_string(uid_), "--regid=" + std::to_string(gid_),
+                        "--clear-groups", "--", DP_BINARY_PATH});
+    }
     spec.working_dir = dir_.path();
     spec.output_file = dir_.path() / ("service-" + std::to_string(++starts_) + ".log");
     // The connection string comes through the environment, as in the container.
@@ -220,6 +254,8 @@ class WatchFixture {
   std::unique_ptr<ServiceProcess> service_;
   std::string query_conninfo_;
   int starts_ = 0;
+  uid_t uid_ = 0;
+  gid_t gid_ = 0;
 };
 
 }  // namespace dp::test

@@ -1,5 +1,6 @@
 // Hostile input: huge records, quotes that never close, binary garbage. The reader must keep
-// its memory bounded, report the record and go on.
+// its memory bounded and report the record; it goes on after a bad record, and stops after an
+// unterminated quote (no later record boundary can be trusted).
 #include <doctest/doctest.h>
 
 #include <random>
@@ -53,7 +54,11 @@ TEST_CASE("a 50 MB single line with a 1 MiB limit: kLineTooLong, bounded memory,
   CHECK(largest_buffer <= kSmallLimit + 1 + 2 * options.read_chunk_bytes);
 }
 
-TEST_CASE("a huge quoted field with newlines: skipped as one record, its lines still counted") {
+TEST_CASE(
+    "a quoted field still open after max_record_bytes: one kUnterminatedQuote, then the end") {
+  // Whether this quote would ever close cannot be known without holding the whole rest of the
+  // input, and if it does not, every later record boundary is wrong: the reader stops here and
+  // the loader fails the file (it used to skip it as an over-long record and read on).
   std::string bytes = "a\n\"";
   for (int i = 0; i < 2000; ++i) {
     bytes += std::string(1000, 'q') + "\n";
@@ -63,13 +68,11 @@ TEST_CASE("a huge quoted field with newlines: skipped as one record, its lines s
   options.max_record_bytes = 64 * 1024;
   options.read_chunk_bytes = 4096;
   const auto items = test::read_string_for_test(bytes, options);
-  REQUIRE(items.size() == 3);
+  REQUIRE(items.size() == 2);
   CHECK(items[1].status == ReadStatus::kError);
-  CHECK(items[1].error.kind == RowErrorKind::kLineTooLong);
+  CHECK(items[1].error.kind == RowErrorKind::kUnterminatedQuote);
   CHECK(items[1].error.line == 2);
-  REQUIRE(items[2].status == ReadStatus::kRow);
-  CHECK(items[2].fields == std::vector<std::string>{"next"});
-  CHECK(items[2].line == 2003);
+  CHECK(items[1].error.message.find("never closed within max_record_bytes") != std::string::npos);
 }
 
 TEST_CASE("a quote that never closes in a large file: one kUnterminatedQuote, then the end") {
@@ -85,7 +88,59 @@ TEST_CASE("a quote that never closes in a large file: one kUnterminatedQuote, th
   CHECK(items[2].error.kind == RowErrorKind::kUnterminatedQuote);
   CHECK(items[2].error.line == 3);
   CHECK(items[2].error.byte_offset == 10);
-  CHECK(items[2].error.message.find("never closed") != std::string::npos);
+  CHECK(items[2].error.message.find("never closed within max_record_bytes") != std::string::npos);
+}
+
+// The stray quote of issue 12: header, rows 1-49, `50,...,"oops`, rows 51-100000. Every byte
+// after the quote is one field, so the reader names where it opened and what it swallowed,
+// then stops: no later record boundary can be trusted.
+std::string stray_quote_traffic_for_test() {
+  std::string bytes = "user_id,source_id,referred_at,campaign_code\n";
+  for (int id = 1; id <= 100000; ++id) {
+    bytes += std::to_string(id) + ",1,2024-07-30T23:27:05Z," + (id == 50 ? "\"oops" : "c1") + "\n";
+  }
+  return bytes;
+}
+
+TEST_CASE("a stray quote at line 51 of 100001: rows 1-49, one error naming line 51, then the end") {
+  CsvReader reader(std::make_unique<MemorySource>(stray_quote_traffic_for_test()));
+  CsvRow row;
+  RowError error;
+  REQUIRE(reader.read_header());
+  for (int id = 1; id <= 49; ++id) {
+    REQUIRE(reader.next(row, error) == ReadStatus::kRow);
+    CHECK(row.line == static_cast<std::uint64_t>(id + 1));
+  }
+  REQUIRE(reader.next(row, error) == ReadStatus::kError);
+  CHECK(error.kind == RowErrorKind::kUnterminatedQuote);
+  CHECK(error.line == 51);
+  CHECK(error.message.rfind("line 51: ", 0) == 0);
+  CHECK(error.message.find("swallowed 99951 lines (lines 51-100001)") != std::string::npos);
+  CHECK(reader.broken());
+  CHECK(reader.next_line() == 100002);
+  CHECK(reader.next(row, error) == ReadStatus::kEnd);
+  CHECK(reader.next(row, error) == ReadStatus::kEnd);
+}
+
+TEST_CASE("a stray quote that outgrows max_record_bytes stops the reader at once") {
+  CsvReaderOptions options;
+  options.max_record_bytes = 64 * 1024;
+  options.read_chunk_bytes = 4096;
+  CsvReader reader(std::make_unique<MemorySource>(stray_quote_traffic_for_test()), options);
+  CsvRow row;
+  RowError error;
+  REQUIRE(reader.read_header());
+  for (int id = 1; id <= 49; ++id) {
+    REQUIRE(reader.next(row, error) == ReadStatus::kRow);
+  }
+  REQUIRE(reader.next(row, error) == ReadStatus::kError);
+  CHECK(error.kind == RowErrorKind::kUnterminatedQuote);
+  CHECK(error.line == 51);
+  CHECK(error.message.find("never closed within max_record_bytes") != std::string::npos);
+  CHECK(reader.broken());
+  CHECK(reader.next(row, error) == ReadStatus::kEnd);
+  // It stopped near the limit instead of reading the remaining 3 MB.
+  CHECK(reader.bytes_consumed() < 256 * 1024);
 }
 
 TEST_CASE("raw_line of a reject is cut at 1 KiB without splitting a UTF-8 character") {

@@ -250,3 +250,44 @@ TEST_CASE("a database that goes away mid-load means retry later, with nothing co
   CHECK(db.scalar("SELECT count(*) FROM staging.people") == "0");
   CHECK(db.scalar("SELECT count(*) FROM ingest.files") == "0");
 }
+
+TEST_CASE("an unterminated quote fails the whole file: nothing loaded, the reason names its line") {
+  dp::test::IngestDatabase db;
+  dp::test::TempDir dir;
+  std::string text = "id,name,born\n1,a,2000-01-01\n2,\"oops,2000-01-01\n";
+  for (int id = 3; id <= 100; ++id) {
+    text += std::to_string(id) + ",n,2000-01-01\n";
+  }
+  write_text(dir.path() / "people.csv", text);
+  dp::db::LibpqConnection connection(db.database.conninfo());
+  const FileLoader loader(*db.registry, LoadOptions{});
+  const auto outcome = loader.load(connection, dir.path() / "people.csv");
+  CHECK(outcome.status == LoadStatus::kFailed);
+  CHECK(outcome.error.rfind("line 3: a quoted field", 0) == 0);
+  CHECK(outcome.error.find("swallowed 99 lines (lines 3-101)") != std::string::npos);
+  CHECK(db.scalar("SELECT count(*) FROM staging.people") == "0");
+  CHECK(db.scalar("SELECT status FROM ingest.files") == "failed");
+  CHECK(db.scalar("SELECT reason || ':' || line FROM ingest.rejects") == "unterminated_quote:3");
+}
+
+TEST_CASE("past max_rejects the file fails at once, without reading the rest") {
+  dp::test::IngestDatabase db;
+  dp::test::TempDir dir;
+  std::string text = "id,name,born\n";
+  for (int i = 0; i < 1000; ++i) {
+    text += "bad\n";
+  }
+  write_text(dir.path() / "people.csv", text);
+  dp::db::LibpqConnection connection(db.database.conninfo());
+  LoadOptions options;
+  options.max_rejects = 5;
+  options.max_reject_ratio = 1;
+  const FileLoader loader(*db.registry, options);
+  const auto outcome = loader.load(connection, dir.path() / "people.csv");
+  CHECK(outcome.status == LoadStatus::kFailed);
+  CHECK(outcome.error ==
+        "more than max_rejects (5) rows rejected; stopped reading at line 7 without loading "
+        "anything");
+  CHECK(outcome.rows_rejected == 6);
+  CHECK(db.scalar("SELECT count(*) FROM staging.people") == "0");
+}
