@@ -30,7 +30,8 @@ struct IngestServiceOptions {
   int workers = 2;
   /// Files waiting for a worker at most; more are left in imports/ for the next scan.
   std::size_t queue_capacity = 1000;
-  /// Backoff while the database is unreachable: files stay in imports/ and are retried.
+  /// Per-file backoff of a waiting file (database unreachable, unreadable, move failed): it stays
+  /// in imports/ and is retried after this, doubling up to retry_max_delay.
   std::chrono::milliseconds retry_first_delay{std::chrono::seconds(1)};
   std::chrono::milliseconds retry_max_delay{std::chrono::seconds(30)};
 };
@@ -54,7 +55,8 @@ struct IngestCounters {
 
 /// Watch mode: the watcher says which files are complete, a pool of worker threads loads them
 /// (blocking database work never runs on the event loop), and each file is moved aside only
-/// after its outcome is committed. Database outages leave files in place to be retried.
+/// after its outcome is committed. A file that cannot be decided now (database outage, file it
+/// may not read, a move that failed after the commit) waits in place, visibly, and is retried.
 class IngestService {
  public:
   IngestService(boost::asio::io_context& io, const pipeline::PipelineRegistry& registry,

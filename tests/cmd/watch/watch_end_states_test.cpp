@@ -167,3 +167,24 @@ TEST_CASE("a full disk after the commit: one ledger row, no duplicate rows, the 
   CHECK(fx.service().running());
   CHECK(fx.stop() == 0);
 }
+
+TEST_CASE("a name too long for NAME.rejects.csv.tmp-PID: one ledger row, archived, rejects kept") {
+  WatchFixture fx;
+  fx.start({"rescan_interval_s=1"});
+  // 255 bytes, the longest name a folder entry may have: the name itself fits everywhere it
+  // goes, the rejects export beside it cannot be created.
+  const std::string name = "user_traffic_" + std::string(255 - 17, 'n') + ".csv";
+  REQUIRE(name.size() == 255);
+  fx.drop(name, user_traffic_csv(20, 1) + "not_a_number,1,2024-07-01T10:00:00Z,c\n");
+  CHECK(
+      fx.wait_for("SELECT status || ':' || rows_loaded || ':' || rows_rejected FROM "
+                  "ingest.files",
+                  "loaded:20:1"));
+  CHECK(wait_until([&] { return fs::exists(fx.processed() / name); }, 20s));
+  std::this_thread::sleep_for(3s);
+  INFO("service output:\n" << fx.service_output());
+  CHECK(fx.count("SELECT count(*) FROM ingest.files") == 1);
+  CHECK(fx.count("SELECT count(*) FROM ingest.rejects") == 1);
+  CHECK(fx.service_output().find("cannot export its rejects") != std::string::npos);
+  CHECK(fx.stop() == 0);
+}
