@@ -70,6 +70,7 @@ TEST_CASE("every staging model creates exactly the agreed table in PostgreSQL") 
   for (const auto& [model, agreed] : agreed_tables()) {
     CAPTURE(model->table);
     connection.exec(table::create_table_sql("staging", *model));
+    connection.exec(table::create_file_index_sql("staging", *model));
     const std::string actual = db.scalar(
         "SELECT string_agg(attname || ' ' || format_type(atttypid, atttypmod) || "
         "CASE WHEN attnotnull THEN ' NN' ELSE '' END, ', ' ORDER BY attnum) FROM pg_attribute "
@@ -78,10 +79,12 @@ TEST_CASE("every staging model creates exactly the agreed table in PostgreSQL") 
         "'::regclass AND attnum > 0 AND "
         "NOT attisdropped");
     CHECK(actual == agreed);
-    CHECK(db.scalar("SELECT string_agg(a.attname, ',' ORDER BY array_position(i.indkey, a.attnum)) "
-                    "FROM pg_index AS i JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND "
-                    "a.attnum = ANY (i.indkey) WHERE i.indisprimary AND i.indrelid = 'staging." +
-                    model->table + "'::regclass") == "file_id,line_no");
+    // No key and no per-row index (issue 14): one BRIN index on file_id.
+    CHECK(db.scalar("SELECT string_agg(am.amname || ' ' || a.attname, ',') FROM pg_index AS i "
+                    "JOIN pg_class AS c ON c.oid = i.indexrelid JOIN pg_am AS am ON am.oid = "
+                    "c.relam JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND "
+                    "a.attnum = ANY (i.indkey) WHERE i.indrelid = 'staging." +
+                    model->table + "'::regclass") == "brin file_id");
   }
   CHECK(db.scalar("SELECT count(*) FROM pg_tables WHERE schemaname = 'staging'") == "11");
 }
