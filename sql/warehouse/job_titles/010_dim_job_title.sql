@@ -22,12 +22,12 @@ SELECT s.file_id, s.line_no, dw_normalize_title(s.title), s.pdl_count,
               ORDER BY r.position)
   FROM title_data s
   JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch();
--- Statistics for the lookups below after a --full run refilled the table from empty in this
--- transaction (incremental runs add a small share, and autovacuum keeps the statistics); the
--- wide related_titles column is left out, sampling it costs most.
+-- Statistics for the lookups below (the table may have been empty at the start of this
+-- transaction), taken only when the batch added rows; the wide related_titles column is left
+-- out, sampling it costs most.
 DO $$
 BEGIN
-  IF current_setting('dp.run_mode') = 'full' THEN
+  IF EXISTS (SELECT 1 FROM etl_batch_files WHERE batch_id = etl_current_batch()) THEN
     ANALYZE job_title_source_rows (file_id, job_title);
   END IF;
 END
