@@ -27,15 +27,30 @@ SELECT f.user_id, f.source_id, f.referred_at
  WHERE c.batch_id > etl_last_succeeded_batch();
 ANALYZE tmp_ref_keys;
 
+-- A key's latest loaded row is the latest of the batch's rows of the key and the row its fact
+-- already holds (campaign code and lineage are copied from that row): every other loaded row
+-- of the key lost to the fact's row when an earlier run computed it, and loaded rows never
+-- leave. So the step reads the batch's rows and the touched facts, not all of user_traffic. In
+-- a --full run the facts are empty and every loaded row is in the batch.
 CREATE TEMP TABLE tmp_ref_desired ON COMMIT DROP AS
-WITH latest AS (
-  SELECT DISTINCT ON (s.user_id, s.source_id, s.referred_at)
-         s.user_id, s.source_id, s.referred_at, s.campaign_code, s.file_id, s.line_no
+WITH candidates AS (
+  SELECT s.user_id, s.source_id, s.referred_at, s.campaign_code, s.file_id, s.line_no
     FROM user_traffic s
-    JOIN ingest.files f ON f.file_id = s.file_id AND f.status = 'loaded'
+    JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch()
+     AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
+                       AND (SELECT max(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
+  UNION ALL
+  SELECT f.user_id, f.source_id, f.referred_at, f.campaign_code, f.file_id, f.line_no
+    FROM fact_referral f
     JOIN tmp_ref_keys k
-      ON k.user_id = s.user_id AND k.source_id = s.source_id AND k.referred_at = s.referred_at
-   ORDER BY s.user_id, s.source_id, s.referred_at, s.file_id DESC, s.line_no DESC
+      ON k.user_id = f.user_id AND k.source_id = f.source_id AND k.referred_at = f.referred_at
+),
+latest AS (
+  SELECT DISTINCT ON (c.user_id, c.source_id, c.referred_at) c.*
+    FROM candidates c
+   ORDER BY c.user_id, c.source_id, c.referred_at, c.file_id DESC, c.line_no DESC
 )
 SELECT l.*,
        coalesce((SELECT d.traffic_source_key

@@ -26,15 +26,30 @@ SELECT f.habit_name, f.user_id, f.recorded_at
  WHERE c.batch_id > etl_last_succeeded_batch();
 ANALYZE tmp_rec_keys;
 
+-- A record's latest loaded row is the latest of the batch's rows of the record and the row its
+-- fact already holds (duration and lineage are copied from that row): every other loaded row
+-- lost to the fact's row when an earlier run computed it, and loaded rows never leave. So the
+-- step reads the batch's rows and the touched facts, not all of habit_records. In a --full run
+-- the facts are empty and every loaded row is in the batch.
 CREATE TEMP TABLE tmp_rec_desired ON COMMIT DROP AS
-WITH latest AS (
-  SELECT DISTINCT ON (s.habit_name, s.user_id, s.recorded_at)
-         s.habit_name, s.user_id, s.recorded_at, s.duration_minutes, s.file_id, s.line_no
+WITH candidates AS (
+  SELECT s.habit_name, s.user_id, s.recorded_at, s.duration_minutes, s.file_id, s.line_no
     FROM habit_records s
-    JOIN ingest.files f ON f.file_id = s.file_id AND f.status = 'loaded'
+    JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch()
+     AND s.file_id BETWEEN (SELECT min(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
+                       AND (SELECT max(file_id) FROM etl_batch_files
+                             WHERE batch_id = etl_current_batch())
+  UNION ALL
+  SELECT f.habit_name, f.user_id, f.recorded_at, f.duration_minutes, f.file_id, f.line_no
+    FROM fact_habit_record f
     JOIN tmp_rec_keys k
-      ON k.habit_name = s.habit_name AND k.user_id = s.user_id AND k.recorded_at = s.recorded_at
-   ORDER BY s.habit_name, s.user_id, s.recorded_at, s.file_id DESC, s.line_no DESC
+      ON k.habit_name = f.habit_name AND k.user_id = f.user_id AND k.recorded_at = f.recorded_at
+),
+latest AS (
+  SELECT DISTINCT ON (c.habit_name, c.user_id, c.recorded_at) c.*
+    FROM candidates c
+   ORDER BY c.habit_name, c.user_id, c.recorded_at, c.file_id DESC, c.line_no DESC
 )
 SELECT l.habit_name, l.user_id, l.recorded_at, l.duration_minutes, l.file_id, l.line_no,
        coalesce(h.habit_key, -1) AS habit_key,

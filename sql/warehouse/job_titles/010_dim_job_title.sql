@@ -23,8 +23,15 @@ SELECT s.file_id, s.line_no, dw_normalize_title(s.title), s.pdl_count,
   FROM title_data s
   JOIN etl_batch_files b ON b.file_id = s.file_id AND b.batch_id = etl_current_batch();
 -- Statistics for the lookups below (the table may have been empty at the start of this
--- transaction); the wide related_titles column is left out, sampling it costs most.
-ANALYZE job_title_source_rows (file_id, job_title);
+-- transaction), taken only when the batch added rows; the wide related_titles column is left
+-- out, sampling it costs most.
+DO $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM etl_batch_files WHERE batch_id = etl_current_batch()) THEN
+    ANALYZE job_title_source_rows (file_id, job_title);
+  END IF;
+END
+$$;
 
 CREATE TEMP TABLE tmp_title_batch ON COMMIT DROP AS
 SELECT r.file_id, r.line_no, r.job_title

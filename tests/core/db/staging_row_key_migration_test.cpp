@@ -63,3 +63,32 @@ TEST_CASE("V008 drops the row key of every staging table, adds the BRIN index, k
   CHECK(database.scalar("SELECT count(*) FROM pg_constraint WHERE contype = 'p' AND conrelid = "
                         "'\"stg test\".not_staging'::regclass") == "1");
 }
+
+TEST_CASE("V008 fills job_title_source_rows from the title rows earlier runs consumed") {
+  const fs::path real = fs::path(DP_SOURCE_DIR) / "sql" / "migrations";
+  dp::test::TempDir before;
+  for (const auto& migration : dp::db::list_migrations(real)) {
+    if (migration.version < 8) {
+      fs::copy_file(migration.path, before.path() / migration.path.filename());
+    }
+  }
+  dp::test::TestDatabase database;
+  pqxx::connection connection(database.conninfo());
+  dp::db::apply_migrations(connection, migrations_in(before.path()));
+  // Two loaded title files: the first consumed by a successful run, the second not yet.
+  database.exec(
+      "CREATE TABLE \"stg test\".title_data (file_id bigint NOT NULL, line_no bigint NOT NULL, "
+      "title text NOT NULL, pdl_count bigint, related text[], PRIMARY KEY (file_id, line_no));"
+      "INSERT INTO ingest.files (file_id, sha256, original_name, size_bytes, status) VALUES "
+      "(1, 'a', 'title_data_1.csv', 1, 'loaded'), (2, 'b', 'title_data_2.csv', 1, 'loaded');"
+      "INSERT INTO \"stg test\".title_data VALUES "
+      "(1, 2, 'C.E.O.', 5, ARRAY['Co-Owner', '!!', NULL]), (2, 2, 'Nurse', 1, NULL);"
+      "INSERT INTO dw.etl_runs (batch_id, mode, status, finished_at) "
+      "VALUES (1, 'full', 'succeeded', now());"
+      "INSERT INTO dw.etl_batch_files (batch_id, file_id) VALUES (1, 1);");
+
+  dp::db::apply_migrations(connection, migrations_in(real));
+  CHECK(database.scalar("SELECT string_agg(file_id || ':' || line_no || ':' || job_title || ':' "
+                        "|| pdl_count || ':' || related_titles::text, ';') "
+                        "FROM dw.job_title_source_rows") == "1:2:ceo:5:{coowner,NULL,NULL}");
+}
