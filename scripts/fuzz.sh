@@ -89,6 +89,10 @@ shift
 targets=("$@")
 [[ ${#targets[@]} -gt 0 ]] || targets=("${all_targets[@]}")
 
+if ! command -v "$cxx" >/dev/null; then
+  echo "fuzz.sh: $cxx not found; install it with: apt-get install -y clang-14 libclang-rt-14-dev" >&2
+  exit 2
+fi
 launcher=()
 command -v ccache >/dev/null && launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
