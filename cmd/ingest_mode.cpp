@@ -85,6 +85,7 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   ingest::MoveOptions move;
   move.imports_dir = settings.imports_dir;
   move.exports_dir = settings.exports_dir;
+  move.modes.file = settings.output_mode;
 
   db::LibpqConnection connection(session.conninfo());
   bool all_ok = true;
