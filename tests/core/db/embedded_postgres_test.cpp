@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
 #include <memory>
 
 #include <pqxx/pqxx>
@@ -194,4 +196,32 @@ TEST_CASE("a link planted as the socket folder is refused, in data_dir and in /t
   struct stat info {};
   REQUIRE(::stat(victim.c_str(), &info) == 0);
   CHECK((info.st_mode & 07777) != 0700);
+}
+
+TEST_CASE("a cluster made without passwords, or whose password file was lost, gets one") {
+  dp::test::TempDir dir;
+  const auto root = dir.path() / "var";
+  std::string user;
+  {
+    dp::db::EmbeddedPostgres first(options_in(root));
+    first.start();
+    user = role_of(first.conninfo());
+    first.stop();
+  }
+  // As the clusters of earlier versions were: trust everywhere, no password file.
+  std::ofstream(root / "pgdata" / "pg_hba.conf") << "local all all trust\n"
+                                                    "host all all 127.0.0.1/32 trust\n";
+  std::filesystem::remove(root / "pgpass");
+  dp::db::EmbeddedPostgres upgraded(options_in(root));
+  upgraded.start();
+  CHECK(std::filesystem::exists(root / "pgpass"));
+  CHECK(query(upgraded.conninfo(), "SELECT 5") == "5");
+  const std::string without = "host=" + upgraded.socket_dir().string() + " port=5432 user=" + user +
+                              " dbname=postgres passfile=/dev/null";
+  CHECK_THROWS_WITH_AS(pqxx::connection{without}, doctest::Contains("password"),
+                       pqxx::broken_connection);
+  std::ifstream hba(root / "pgdata" / "pg_hba.conf");
+  const std::string rules((std::istreambuf_iterator<char>(hba)), std::istreambuf_iterator<char>());
+  CHECK(rules.find("trust") == std::string::npos);
+  CHECK(rules.find("local all all scram-sha-256") != std::string::npos);
 }
