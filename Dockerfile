@@ -46,6 +46,13 @@ COPY --from=build /build/dataprocessor /usr/local/bin/dataprocessor
 COPY sql /usr/local/share/dataprocessor/sql
 WORKDIR /app
 USER app
+# The service binds 127.0.0.1 by default. A container's loopback is its own: a published port
+# (EXPOSE 8080), Prometheus and the other containers of the stack reach /metrics and /readyz
+# only on the container's interface, so the image binds all of them. (The HEALTHCHECK would
+# work on loopback.) Publish the port only on a trusted network.
+ENV HTTP_BIND=0.0.0.0
+# Exports, rejects, reports and logs hold raw rows: owner `app` and group `app` (APP_GID) only.
+ENV OUTPUT_MODE=0640
 VOLUME ["/app/imports", "/app/exports", "/app/logs"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM

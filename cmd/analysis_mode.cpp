@@ -21,6 +21,7 @@ analysis::AnalysisOptions analysis_options_from(const config::Settings& settings
   options.conninfo = conninfo;
   options.views_dir = settings.sql_dir / "analysis";
   options.output_dir = settings.exports_dir / "analysis";
+  options.modes.file = settings.output_mode;
   options.dw_schema = settings.dw_schema;
   options.staging_schema = settings.staging_schema;
   return options;

@@ -87,6 +87,7 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   ingest::MoveOptions move;
   move.imports_dir = settings.imports_dir;
   move.exports_dir = settings.exports_dir;
+  move.modes.file = settings.output_mode;
 
   bool all_ok = true;
   for (const auto& file : command_line.files) {

@@ -31,6 +31,7 @@ ingest::IngestServiceOptions service_options_from(const config::Settings& settin
   options.move.imports_dir = settings.imports_dir;
   options.move.exports_dir = settings.exports_dir;
   options.move.delete_loaded = settings.after_load == config::AfterLoad::kDelete;
+  options.move.modes.file = settings.output_mode;
   options.conninfo = conninfo;
   options.conninfo_display = display_name;
   options.workers = settings.workers;

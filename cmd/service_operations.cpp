@@ -15,6 +15,7 @@
 
 #include "cmd/warehouse_run.hpp"
 #include "cmd/warehouse_schedule.hpp"
+#include "core/config/secrets.hpp"
 #include "core/db/migrations.hpp"
 #include "core/http/http_server.hpp"
 #include "core/http/readiness_probe.hpp"
@@ -65,6 +66,7 @@ struct ServiceOperations::Impl {
     try {
       pqxx::connection connection(conninfo);
       metrics.set(metrics::kDatabaseUp, {}, 1);
+      last_probe_error.clear();
       if (!db::migrations_current(connection, migration_options(settings))) {
         return std::string("database migrations are not applied");
       }
@@ -76,7 +78,14 @@ struct ServiceOperations::Impl {
       return std::nullopt;
     } catch (const std::exception& error) {
       metrics.set(metrics::kDatabaseUp, {}, 0);
-      return "database unreachable: " + first_line(error.what());
+      // Hosts, addresses, users and driver text stay in the log (secrets masked): /readyz is
+      // answered to whoever reaches the port and says only what is wrong.
+      const auto detail = config::mask_secrets(first_line(error.what()));
+      if (detail != last_probe_error) {
+        spdlog::warn("readiness: database unreachable: {}", detail);
+        last_probe_error = detail;
+      }
+      return std::string("database unreachable");
     }
   }
 
@@ -154,6 +163,9 @@ struct ServiceOperations::Impl {
   std::unique_ptr<http::ReadinessProbe> probe;
   std::unique_ptr<http::HttpServer> server;
   std::set<std::string> reported_stale;
+  /// The last connection error the readiness probe logged (probe thread only), so a lasting
+  /// outage is logged once, not every probe.
+  std::string last_probe_error;
   bool stopped = false;
   /// Last member: destroyed (joined) first, while the notifier and metrics it uses still exist.
   std::unique_ptr<WarehouseSchedule> schedule;
@@ -178,8 +190,11 @@ void ServiceOperations::start() {
   if (impl.settings.http_port != 0) {
     impl.probe = std::make_unique<http::ReadinessProbe>([&impl] { return impl.check_database(); },
                                                         kProbeInterval);
+    http::HttpLimits limits;
+    limits.max_connections = impl.settings.http_max_connections;
+    limits.client_timeout = impl.settings.http_client_timeout_s;
     impl.server = std::make_unique<http::HttpServer>(impl.io, impl.settings.http_bind,
-                                                     impl.settings.http_port);
+                                                     impl.settings.http_port, limits);
     impl.server->route("/healthz", [] { return http::HttpResponse{200, "text/plain", "ok\n"}; });
     impl.server->route("/readyz", [&impl] {
       if (!impl.service.running()) {

@@ -7,7 +7,8 @@
 #include "core/analysis/html_report.hpp"
 #include "core/analysis/report_data.hpp"
 #include "core/db/libpq_connection.hpp"
-#include "core/ingest/file_mover.hpp"
+#include "core/fs/atomic_file_writer.hpp"
+#include "core/fs/safe_directory.hpp"
 
 namespace dp::analysis {
 namespace {
@@ -32,14 +33,17 @@ AnalysisResult build_analysis(const AnalysisOptions& options) {
   spdlog::info("analysis: {} view files applied, {} views in schema analysis",
                result.views.files.size(), result.views.views.size());
 
-  std::vector<std::unique_ptr<ingest::AtomicFileWriter>> pending;
+  const auto folder =
+      files::SafeDirectory::open_configured(options.output_dir.parent_path(), options.modes)
+          .child(options.output_dir.filename().string());
+  std::vector<std::unique_ptr<files::AtomicFileWriter>> pending;
   ReportData data;
   {
     db::LibpqTransaction snapshot(connection);  // rolled back on any error
     connection.exec(kSnapshot);
     for (const auto& view : list_analysis_views(connection)) {
       const auto path = export_path(options.output_dir, view);
-      auto writer = std::make_unique<ingest::AtomicFileWriter>(path);
+      auto writer = std::make_unique<files::AtomicFileWriter>(folder, path.filename().string());
       const auto rows = copy_view_csv(connection, view, *writer);
       pending.push_back(std::move(writer));
       result.exports.push_back({view, path, rows});
@@ -48,13 +52,12 @@ AnalysisResult build_analysis(const AnalysisOptions& options) {
     data = load_report_data(connection);
     snapshot.commit();
   }
-  auto report = std::make_unique<ingest::AtomicFileWriter>(options.output_dir / "report.html");
+  auto report = std::make_unique<files::AtomicFileWriter>(folder, "report.html");
   report->append(render_report_html(data, format_generated_at(options.generated_at)));
   for (auto& writer : pending) {
     writer->commit();
   }
-  report->commit();
-  result.report = options.output_dir / "report.html";
+  result.report = report->commit();
   if (data.batch) {
     result.batch_id = data.batch->batch_id;
   }

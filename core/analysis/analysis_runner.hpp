@@ -8,6 +8,7 @@
 
 #include "core/analysis/view_builder.hpp"
 #include "core/analysis/view_exporter.hpp"
+#include "core/fs/output_modes.hpp"
 
 namespace dp::analysis {
 
@@ -19,6 +20,8 @@ struct AnalysisOptions {
   std::filesystem::path views_dir;
   /// exports/analysis (settings.exports_dir / "analysis"): the CSVs and report.html.
   std::filesystem::path output_dir;
+  /// Modes of the exported files and the analysis folder (they hold warehouse rows).
+  files::OutputModes modes;
   std::string dw_schema = "datawarehouse";
   std::string staging_schema = "staging";
   /// When the report says it was generated (now, unless a test fixes it).

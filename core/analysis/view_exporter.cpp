@@ -20,7 +20,7 @@ fs::path export_path(const fs::path& folder, const std::string& view) {
 }
 
 std::uint64_t copy_view_csv(db::LibpqConnection& connection, const std::string& view,
-                            ingest::AtomicFileWriter& writer) {
+                            files::AtomicFileWriter& writer) {
   PGconn* conn = connection.native_handle();
   char* quoted = PQescapeIdentifier(conn, view.data(), view.size());
   if (quoted == nullptr) {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "core/db/libpq_connection.hpp"
-#include "core/ingest/file_mover.hpp"
+#include "core/fs/atomic_file_writer.hpp"
 
 namespace dp::analysis {
 
@@ -26,6 +26,6 @@ std::filesystem::path export_path(const std::filesystem::path& folder, const std
 /// the writer (export_path, AtomicFileWriter) once everything it exports together succeeded.
 /// Returns the number of data rows; throws db::PgError.
 std::uint64_t copy_view_csv(db::LibpqConnection& connection, const std::string& view,
-                            ingest::AtomicFileWriter& writer);
+                            files::AtomicFileWriter& writer);
 
 }  // namespace dp::analysis

@@ -184,6 +184,28 @@ SettingSpec enum_setting(const Doc& doc, E Settings::*member,
   return out;
 }
 
+/// A file mode written in octal (`0640`, `640`); the owner must keep read and write, or the
+/// service could not append to its own logs.
+SettingSpec mode_setting(const Doc& doc, unsigned Settings::*member) {
+  SettingSpec out = spec(doc, "octal mode 0600..0777 (owner read and write)");
+  out.assign = [member](Settings& s, std::string_view text) {
+    const std::string value(trim(text));
+    std::size_t used = 0;
+    unsigned long parsed = 0;
+    try {
+      parsed = std::stoul(value, &used, 8);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (value.empty() || used != value.size() || parsed > 0777 || (parsed & 0600) != 0600) {
+      throw ValueError("expected an octal mode from 0600 to 0777, such as 0640");
+    }
+    s.*member = static_cast<unsigned>(parsed);
+  };
+  out.show = [member](const Settings& s) { return fmt::format("{:04o}", s.*member); };
+  return out;
+}
+
 SettingSpec secret(SettingSpec setting, std::function<std::string(std::string_view)> mask) {
   setting.mask = std::move(mask);
   return setting;
@@ -250,6 +272,10 @@ std::vector<SettingSpec> build_table() {
       &S::exports_dir));
   t.push_back(
       path_setting({"logs_dir", kFolders, "where dataprocessor.log is written"}, &S::logs_dir));
+  t.push_back(mode_setting({"output_mode", kFolders,
+                            "mode of created files holding rows (rejects, reports, exports, "
+                            "logs); folders get the matching search bits"},
+                           &S::output_mode));
   t.push_back(path_setting({"sql_dir", kFolders,
                             "migrations, warehouse steps and analysis views; empty = the sql/ "
                             "built or installed beside the executable"},
@@ -293,8 +319,15 @@ std::vector<SettingSpec> build_table() {
   t.push_back(integer_setting(
       {"http_port", kHttp, "port of /healthz and /metrics; 0 disables the HTTP server"},
       &S::http_port, 0, 65535));
-  t.push_back(
-      string_setting({"http_bind", kHttp, "address the HTTP server binds"}, &S::http_bind, true));
+  t.push_back(string_setting(
+      {"http_bind", kHttp, "address the HTTP server binds; 0.0.0.0 exposes it to the network"},
+      &S::http_bind, true));
+  t.push_back(integer_setting(
+      {"http_max_connections", kHttp, "open HTTP connections at most; idle ones make room"},
+      &S::http_max_connections, 1, 100000));
+  t.push_back(duration_setting(
+      {"http_client_timeout_s", kHttp, "time a client gets to send its request or read the answer"},
+      &S::http_client_timeout_s, kSec, milliseconds(100), std::chrono::minutes(10)));
 
   t.push_back(integer_setting({"pipeline_retries", kWarehouse, "retries of a failed pipeline run"},
                               &S::pipeline_retries, 0, 100));

@@ -70,6 +70,9 @@ struct Settings {
   std::filesystem::path exports_dir = "exports";
   /// Where the rotating log file dataprocessor.log is written.
   std::filesystem::path logs_dir = "logs";
+  /// Mode of the files the service creates (rejects, error reports, exports, the report, logs):
+  /// they hold raw rows, so owner and group only; folders get the matching search bits (0750).
+  unsigned output_mode = 0640;
   /// Migrations, warehouse steps and analysis views. Empty (the default): the sql/ shipped beside
   /// the executable (see shipped_files.hpp), so the binary works from any working folder.
   std::filesystem::path sql_dir;
@@ -106,8 +109,14 @@ struct Settings {
   // HTTP.
   /// Port of /healthz and /metrics (and of `--health`); 0 disables the HTTP server.
   int http_port = 8080;
-  /// Address the HTTP server binds; all interfaces so that a container health check reaches it.
-  std::string http_bind = "0.0.0.0";
+  /// Address the HTTP server binds; loopback, so that nothing sharing the network reaches the
+  /// endpoints unless the operator says so (the Docker image sets 0.0.0.0 for its health check).
+  std::string http_bind = "127.0.0.1";
+  /// Open HTTP connections at most, so clients cannot take the descriptors the loads need.
+  int http_max_connections = 64;
+  /// Time a client gets to send a request (and to read the answer), so a slow client cannot
+  /// hold a connection.
+  std::chrono::milliseconds http_client_timeout_s{std::chrono::seconds(10)};
 
   // Warehouse pipeline.
   /// Retries of a failed --pipeline run, for transient errors such as a lost connection.

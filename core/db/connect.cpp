@@ -71,8 +71,16 @@ void ensure_database(const std::string& admin_conninfo, const std::string& datab
   pqxx::nontransaction work(connection);
   const auto exists = work.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", database);
   if (exists.empty()) {
-    work.exec0("CREATE DATABASE " + connection.quote_name(database));
-    spdlog::info("created database {}", database);
+    try {
+      work.exec0("CREATE DATABASE " + connection.quote_name(database));
+      spdlog::info("created database {}", database);
+    } catch (const pqxx::sql_error& error) {
+      // Two commands on a fresh embedded cluster (an --ingest and a watcher) may both find it
+      // missing; the one that loses the race finds it made by the other.
+      if (work.exec_params("SELECT 1 FROM pg_database WHERE datname = $1", database).empty()) {
+        throw;
+      }
+    }
   }
 }
 

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -24,10 +25,13 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-/// An idle keep-alive connection is closed after this, so clients cannot pile up sockets.
-constexpr auto kIdleTimeout = std::chrono::seconds(30);
 /// Requests are tiny GETs; anything bigger is not a probe.
 constexpr std::uint64_t kMaxRequestBytes = 64 * 1024;
+/// After a failed accept (out of descriptors, typically) the listener pauses this long, doubling
+/// up to kMaxAcceptPause: accepting again at once would spin on the same error and starve the
+/// workers of the descriptors they need to finish (and free) their files.
+constexpr auto kFirstAcceptPause = std::chrono::milliseconds(50);
+constexpr auto kMaxAcceptPause = std::chrono::milliseconds(1000);
 
 }  // namespace
 
@@ -35,19 +39,28 @@ class Session;
 
 /// The listener and its routes, shared with the sessions through weak pointers.
 struct ServerState : std::enable_shared_from_this<ServerState> {
-  ServerState(asio::io_context& io_context, std::string address, int requested_port)
+  ServerState(asio::io_context& io_context, std::string address, int requested_port,
+              HttpLimits client_limits)
       : io(io_context),
         acceptor(io_context),
+        accept_pause(io_context),
         bind_address(std::move(address)),
-        port(requested_port) {}
+        port(requested_port),
+        limits(client_limits) {}
 
   void accept();
+  void admit(tcp::socket socket);
+  void pause_accepting(const beast::error_code& error);
   HttpResponse dispatch(const bhttp::request<bhttp::string_body>& request) const;
 
   asio::io_context& io;
   tcp::acceptor acceptor;
+  asio::steady_timer accept_pause;
+  std::chrono::milliseconds next_pause = kFirstAcceptPause;
   std::string bind_address;
   int port = 0;
+  HttpLimits limits;
+  std::uint64_t accepted = 0;
   bool stopped = false;
   std::map<std::string, HttpHandler, std::less<>> routes;
   std::set<std::shared_ptr<Session>> sessions;
@@ -56,19 +69,31 @@ struct ServerState : std::enable_shared_from_this<ServerState> {
 /// One client connection: read a request, answer it, repeat while keep-alive holds.
 class Session : public std::enable_shared_from_this<Session> {
  public:
-  Session(tcp::socket socket, std::weak_ptr<ServerState> server)
-      : stream_(std::move(socket)), server_(std::move(server)) {}
+  Session(tcp::socket socket, std::weak_ptr<ServerState> server, std::uint64_t sequence,
+          std::chrono::milliseconds timeout)
+      : stream_(std::move(socket)),
+        server_(std::move(server)),
+        sequence_(sequence),
+        timeout_(timeout) {}
 
   void read() {
     request_ = {};
     parser_.emplace();
     parser_->body_limit(kMaxRequestBytes);
-    stream_.expires_after(kIdleTimeout);
+    parser_->header_limit(static_cast<std::uint32_t>(kMaxRequestBytes));
+    waiting_ = true;
+    stream_.expires_after(timeout_);
     bhttp::async_read(stream_, buffer_, *parser_,
                       [self = shared_from_this()](beast::error_code error, std::size_t) {
                         self->on_read(error);
                       });
   }
+
+  /// Whether the connection only waits for a request (idle keep-alive, or a client that sends
+  /// nothing): such a one gives way to a new connection at the limit.
+  bool waiting() const { return waiting_; }
+  /// Accept order: the oldest waiting connection gives way first.
+  std::uint64_t sequence() const { return sequence_; }
 
   void close() {
     beast::error_code ignored;
@@ -83,6 +108,7 @@ class Session : public std::enable_shared_from_this<Session> {
       finish();
       return;
     }
+    waiting_ = false;
     request_ = parser_->release();
     const HttpResponse answer = server->dispatch(request_);
     response_ = {};
@@ -96,6 +122,7 @@ class Session : public std::enable_shared_from_this<Session> {
     if (request_.method() == bhttp::verb::head) {
       response_.content_length(answer.body.size());
     }
+    stream_.expires_after(timeout_);
     bhttp::async_write(stream_, response_,
                        [self = shared_from_this()](beast::error_code write_error, std::size_t) {
                          self->on_write(write_error);
@@ -123,6 +150,9 @@ class Session : public std::enable_shared_from_this<Session> {
   bhttp::request<bhttp::string_body> request_;
   bhttp::response<bhttp::string_body> response_;
   std::weak_ptr<ServerState> server_;
+  std::uint64_t sequence_;
+  std::chrono::milliseconds timeout_;
+  bool waiting_ = false;
 };
 
 void ServerState::accept() {
@@ -130,14 +160,49 @@ void ServerState::accept() {
     if (self->stopped || !self->acceptor.is_open()) {
       return;
     }
-    if (!error) {
-      auto session = std::make_shared<Session>(std::move(socket), self);
-      self->sessions.insert(session);
-      session->read();
-    } else {
-      spdlog::debug("http: accept failed: {}", error.message());
+    if (error) {
+      self->pause_accepting(error);
+      return;
     }
+    self->next_pause = kFirstAcceptPause;
+    self->admit(std::move(socket));
     self->accept();
+  });
+}
+
+void ServerState::admit(tcp::socket socket) {
+  if (sessions.size() >= static_cast<std::size_t>(limits.max_connections)) {
+    std::shared_ptr<Session> oldest_waiting;
+    for (const auto& session : sessions) {
+      if (session->waiting() &&
+          (!oldest_waiting || session->sequence() < oldest_waiting->sequence())) {
+        oldest_waiting = session;
+      }
+    }
+    if (!oldest_waiting) {
+      spdlog::debug("http: {} connections busy; a new one is closed", sessions.size());
+      beast::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
+    sessions.erase(oldest_waiting);
+    oldest_waiting->close();
+  }
+  auto session = std::make_shared<Session>(std::move(socket), shared_from_this(), ++accepted,
+                                           limits.client_timeout);
+  sessions.insert(session);
+  session->read();
+}
+
+void ServerState::pause_accepting(const beast::error_code& error) {
+  spdlog::warn("http: accept failed ({}); accepting again in {} ms", error.message(),
+               next_pause.count());
+  accept_pause.expires_after(next_pause);
+  next_pause = std::min(next_pause * 2, std::chrono::milliseconds(kMaxAcceptPause));
+  accept_pause.async_wait([self = shared_from_this()](const beast::error_code& wait_error) {
+    if (!wait_error && !self->stopped && self->acceptor.is_open()) {
+      self->accept();
+    }
   });
 }
 
@@ -157,7 +222,8 @@ HttpResponse ServerState::dispatch(const bhttp::request<bhttp::string_body>& req
     return route->second();
   } catch (const std::exception& error) {
     spdlog::warn("http: handler of {} failed: {}", target, error.what());
-    return {500, "text/plain; charset=utf-8", fmt::format("internal error: {}\n", error.what())};
+    // The detail stays in the log: whoever reaches the port learns nothing about the internals.
+    return {500, "text/plain; charset=utf-8", "internal error\n"};
   }
 }
 
@@ -165,8 +231,8 @@ struct HttpServer::Impl : ServerState {
   using ServerState::ServerState;
 };
 
-HttpServer::HttpServer(asio::io_context& io, std::string bind_address, int port)
-    : impl_(std::make_shared<Impl>(io, std::move(bind_address), port)) {}
+HttpServer::HttpServer(asio::io_context& io, std::string bind_address, int port, HttpLimits limits)
+    : impl_(std::make_shared<Impl>(io, std::move(bind_address), port, limits)) {}
 
 HttpServer::~HttpServer() {
   stop();
@@ -211,6 +277,7 @@ void HttpServer::stop() {
   impl_->stopped = true;
   beast::error_code ignored;
   impl_->acceptor.close(ignored);
+  impl_->accept_pause.cancel();
   const auto sessions = std::move(impl_->sessions);
   impl_->sessions.clear();
   for (const auto& session : sessions) {
@@ -220,6 +287,10 @@ void HttpServer::stop() {
 
 int HttpServer::port() const {
   return impl_->port;
+}
+
+std::size_t HttpServer::open_connections() const {
+  return impl_->sessions.size();
 }
 
 }  // namespace dp::http

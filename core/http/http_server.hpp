@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,12 +22,23 @@ struct HttpResponse {
 /// anything slow (a database probe) is computed elsewhere and cached.
 using HttpHandler = std::function<HttpResponse()>;
 
+/// What one client may take: the port is reachable by whatever shares the network, and its
+/// descriptors come out of the same budget as the loads' files and database connections.
+struct HttpLimits {
+  /// Open connections at most; at the limit the oldest connection that is only waiting for a
+  /// request makes room, and when every one is busy the new one is closed at once.
+  int max_connections = 64;
+  /// Time a client gets to send a whole request, and to read the answer.
+  std::chrono::milliseconds client_timeout{std::chrono::seconds(10)};
+};
+
 /// Minimal HTTP/1.1 server for /healthz, /readyz and /metrics on the service's own io_context:
 /// no extra thread, so a /healthz answer proves that the event loop is responsive.
 class HttpServer {
  public:
   /// `port` 0 picks a free port (tests); the service disables the server before getting here.
-  HttpServer(boost::asio::io_context& io, std::string bind_address, int port);
+  HttpServer(boost::asio::io_context& io, std::string bind_address, int port,
+             HttpLimits limits = {});
   /// Closes the listener and every open connection; never throws.
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
@@ -40,6 +52,8 @@ class HttpServer {
   void stop();
   /// The port actually bound (differs from the requested one when that was 0).
   int port() const;
+  /// Connections open right now (tests and metrics).
+  std::size_t open_connections() const;
 
  private:
   struct Impl;

@@ -1,12 +1,6 @@
 #include "core/ingest/file_mover.hpp"
 
-#include <fcntl.h>
-#include <stdio.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <ctime>
-#include <system_error>
 
 #include <fmt/format.h>
 #include <libpq-fe.h>
@@ -27,97 +21,30 @@ std::string today() {
   return text;
 }
 
-fs::path numbered(const fs::path& path, int number) {
-  // Keep `.csv.gz` together: name-1.csv.gz rather than name.csv-1.gz.
-  const auto name = path.filename().string();
-  const auto dot = name.find('.', 1);
-  const auto stem = dot == std::string::npos ? name : name.substr(0, dot);
-  const auto extension = dot == std::string::npos ? std::string() : name.substr(dot);
-  return path.parent_path() / (stem + "-" + std::to_string(number) + extension);
+/// The service-owned folder `relative` under imports/, verified at every step.
+files::SafeDirectory imports_folder(const MoveOptions& options, const fs::path& relative) {
+  return files::SafeDirectory::open_configured(options.imports_dir, options.modes)
+      .descend(relative);
 }
 
-void sync_folder(const fs::path& folder) {
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    ::fsync(fd);
-    ::close(fd);
-  }
+/// Writes NAME.error.txt beside the quarantined file, or NAME.error-1.txt, ... when an earlier
+/// file (say, one that was itself named NAME.error.txt) holds that name.
+void write_error_report(const files::SafeDirectory& folder, const fs::path& moved,
+                        const LoadOutcome& outcome) {
+  files::AtomicFileWriter writer(folder, moved.filename().string() + ".error.txt");
+  writer.append(error_report(outcome));
+  writer.commit_without_overwrite(".error.txt");
 }
 
 }  // namespace
 
-fs::path move_without_overwrite(const fs::path& from, const fs::path& to) {
-  fs::create_directories(to.parent_path());
-  for (int attempt = 0; attempt < 10000; ++attempt) {
-    const auto target = attempt == 0 ? to : numbered(to, attempt);
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) == 0) {
-      return target;
-    }
-    if (errno != EEXIST) {
-      throw std::system_error(errno, std::generic_category(),
-                              "cannot move " + from.string() + " to " + target.string());
-    }
-  }
-  throw std::runtime_error("no free name for " + to.string());
-}
-
-AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)) {
-  fs::create_directories(path_.parent_path());
-  temporary_ = path_;
-  temporary_ += ".tmp-" + std::to_string(::getpid());
-  fd_ = ::open(temporary_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd_ < 0) {
-    throw std::system_error(errno, std::generic_category(), "cannot write " + temporary_.string());
-  }
-}
-
-AtomicFileWriter::~AtomicFileWriter() {
-  if (fd_ >= 0) {
-    ::close(fd_);
-    std::error_code ignored;
-    fs::remove(temporary_, ignored);
-  }
-}
-
-void AtomicFileWriter::append(std::string_view bytes) {
-  std::size_t written = 0;
-  while (written < bytes.size()) {
-    const auto n = ::write(fd_, bytes.data() + written, bytes.size() - written);
-    if (n < 0 && errno == EINTR) {
-      continue;
-    }
-    if (n < 0) {
-      throw std::system_error(errno, std::generic_category(), "cannot write " + path_.string());
-    }
-    written += static_cast<std::size_t>(n);
-  }
-}
-
-void AtomicFileWriter::sync_and_close() {
-  if (::fsync(fd_) != 0 || ::close(fd_) != 0) {
-    fd_ = -1;
-    throw std::system_error(errno, std::generic_category(), "cannot write " + path_.string());
-  }
-  fd_ = -1;
-}
-
-void AtomicFileWriter::commit() {
-  sync_and_close();
-  fs::rename(temporary_, path_);
-  sync_folder(path_.parent_path());
-}
-
-fs::path AtomicFileWriter::commit_without_overwrite() {
-  sync_and_close();
-  path_ = move_without_overwrite(temporary_, path_);
-  sync_folder(path_.parent_path());
-  return path_;
-}
-
-void write_file_atomically(const fs::path& path, std::string_view content) {
-  AtomicFileWriter writer(path);
-  writer.append(content);
-  writer.commit();
+fs::path move_without_overwrite(const fs::path& from, const files::SafeDirectory& to_dir) {
+  const auto source = files::SafeDirectory::open_configured(
+      from.has_parent_path() ? from.parent_path() : fs::path("."), to_dir.modes());
+  const auto name = from.filename().string();
+  const auto taken = files::rename_without_replacing(source, name, to_dir, name);
+  to_dir.sync();
+  return to_dir.path() / taken;
 }
 
 std::string error_report(const LoadOutcome& outcome) {
@@ -156,10 +83,11 @@ fs::path settle_file(const LoadOutcome& outcome, const MoveOptions& options) {
       return {};
     }
     return move_without_overwrite(outcome.path,
-                                  options.imports_dir / ".processed" / today() / name);
+                                  imports_folder(options, fs::path(".processed") / today()));
   }
-  const auto moved = move_without_overwrite(outcome.path, options.imports_dir / ".failed" / name);
-  write_file_atomically(moved.string() + ".error.txt", error_report(outcome));
+  const auto failed = imports_folder(options, ".failed");
+  const auto moved = move_without_overwrite(outcome.path, failed);
+  write_error_report(failed, moved, outcome);
   return moved;
 }
 
@@ -169,9 +97,9 @@ fs::path quarantine_file(const fs::path& path, const std::string& reason,
   outcome.path = path;
   outcome.status = LoadStatus::kQuarantined;
   outcome.error = reason;
-  const auto moved =
-      move_without_overwrite(path, options.imports_dir / ".failed" / path.filename());
-  write_file_atomically(moved.string() + ".error.txt", error_report(outcome));
+  const auto failed = imports_folder(options, ".failed");
+  const auto moved = move_without_overwrite(path, failed);
+  write_error_report(failed, moved, outcome);
   return moved;
 }
 
@@ -191,9 +119,9 @@ fs::path export_rejects(db::LibpqConnection& connection, const LoadOutcome& outc
     throw error;
   }
   PQclear(started);
-  const auto path =
-      options.exports_dir / "rejects" / (outcome.path.filename().string() + ".rejects.csv");
-  AtomicFileWriter writer(path);
+  const auto folder =
+      files::SafeDirectory::open_configured(options.exports_dir, options.modes).child("rejects");
+  files::AtomicFileWriter writer(folder, outcome.path.filename().string() + ".rejects.csv");
   char* chunk = nullptr;
   int length = 0;
   while ((length = PQgetCopyData(conn, &chunk, 0)) > 0) {

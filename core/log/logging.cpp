@@ -6,9 +6,11 @@
 #include <string>
 #include <vector>
 
-#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "core/fs/safe_directory.hpp"
+#include "core/log/private_file_sink.hpp"
 
 namespace dp::log {
 namespace {
@@ -38,11 +40,13 @@ std::optional<std::filesystem::path> setup_logging(const config::Settings& setti
   std::optional<std::filesystem::path> file;
   std::string file_problem;
   try {
-    std::filesystem::create_directories(settings.logs_dir);
+    auto folder = files::SafeDirectory::open_configured(settings.logs_dir,
+                                                        files::OutputModes{settings.output_mode});
     const std::filesystem::path path = settings.logs_dir / kLogFileName;
-    sinks.push_back(std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
-        path.string(), static_cast<std::size_t>(settings.log_max_file_bytes),
-        static_cast<std::size_t>(settings.log_max_files)));
+    sinks.push_back(
+        std::make_shared<PrivateFileSink>(std::move(folder), std::string(kLogFileName),
+                                          static_cast<std::size_t>(settings.log_max_file_bytes),
+                                          static_cast<std::size_t>(settings.log_max_files)));
     file = path;
   } catch (const std::exception& e) {
     file_problem = e.what();

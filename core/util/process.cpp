@@ -1,6 +1,8 @@
 #include "core/util/process.hpp"
 
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,14 +15,26 @@ extern char** environ;
 
 namespace dp::util {
 
-ProcessResult run_process(const std::vector<std::string>& argv) {
+namespace {
+
+ProcessResult run(const std::vector<std::string>& argv, const std::string_view* input) {
   int pipe_fds[2];
   if (pipe2(pipe_fds, O_CLOEXEC) != 0) {
     throw std::system_error(errno, std::generic_category(), "pipe");
   }
+  int input_fds[2] = {-1, -1};
+  if (input != nullptr && pipe2(input_fds, O_CLOEXEC) != 0) {
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    throw std::system_error(errno, std::generic_category(), "pipe");
+  }
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  if (input != nullptr) {
+    posix_spawn_file_actions_adddup2(&actions, input_fds[0], 0);
+  } else {
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  }
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 1);
   posix_spawn_file_actions_adddup2(&actions, pipe_fds[1], 2);
 
@@ -35,6 +49,37 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   const int spawn_error = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   close(pipe_fds[1]);
+  if (input != nullptr) {
+    close(input_fds[0]);
+    if (spawn_error == 0) {
+      // A child that exits without reading must not kill us with SIGPIPE: block it on this
+      // thread for the write and discard the one it raised.
+      sigset_t pipe_signal;
+      sigset_t previous;
+      sigemptyset(&pipe_signal);
+      sigaddset(&pipe_signal, SIGPIPE);
+      pthread_sigmask(SIG_BLOCK, &pipe_signal, &previous);
+      bool broken = false;
+      std::size_t written = 0;
+      while (written < input->size()) {
+        const ssize_t n = write(input_fds[1], input->data() + written, input->size() - written);
+        if (n < 0 && errno == EINTR) {
+          continue;
+        }
+        if (n < 0) {
+          broken = errno == EPIPE;
+          break;
+        }
+        written += static_cast<std::size_t>(n);
+      }
+      if (broken) {
+        const timespec no_wait{0, 0};
+        sigtimedwait(&pipe_signal, nullptr, &no_wait);
+      }
+      pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+    }
+    close(input_fds[1]);
+  }
   if (spawn_error != 0) {
     close(pipe_fds[0]);
     throw std::system_error(spawn_error, std::generic_category(), "cannot start " + argv.at(0));
@@ -57,6 +102,16 @@ ProcessResult run_process(const std::vector<std::string>& argv) {
   }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
+}
+
+}  // namespace
+
+ProcessResult run_process(const std::vector<std::string>& argv) {
+  return run(argv, nullptr);
+}
+
+ProcessResult run_process_with_input(const std::vector<std::string>& argv, std::string_view input) {
+  return run(argv, &input);
 }
 
 std::filesystem::path find_on_path(const std::string& name) {

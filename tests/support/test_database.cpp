@@ -52,6 +52,9 @@ TestCluster::TestCluster() : state_(new State) {
   state_->root = root.string();
   std::atexit([] {
     auto& self = TestCluster::instance();
+    // At exit OpenSSL is already torn down: no connection (to look for other clients) may be
+    // opened, and this process's cluster is its own anyway.
+    self.state_->own->stop_for_test();
     self.state_->own.reset();
     std::error_code ignored;
     fs::remove_all(self.state_->root, ignored);

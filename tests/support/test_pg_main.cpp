@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     dp::db::EmbeddedPostgres cluster(options_for(root));
     cluster.start();  // finds the running server and adopts it
     cluster.adopt_for_test();
-    cluster.stop();
+    cluster.stop_for_test();
     std::filesystem::remove(root / "conninfo");
     return 0;
   } catch (const std::exception& error) {

@@ -36,7 +36,7 @@ class EmbeddedClusterGuard {
       db::EmbeddedPostgres cluster(options);
       cluster.start();
       cluster.adopt_for_test();
-      cluster.stop();
+      cluster.stop_for_test();
     } catch (...) {
     }
   }

@@ -20,7 +20,7 @@ TEST_CASE("the database stopped while files arrive, then started: every file loa
   fx.drop("user_traffic_before.csv", user_traffic_csv(10, 1));
   CHECK(fx.wait_for("SELECT count(*) FROM ingest.files WHERE status = 'loaded'", "1"));
 
-  cluster.stop();
+  cluster.stop_for_test();
   for (int i = 1; i <= 3; ++i) {
     fx.drop("user_traffic_during_" + std::to_string(i) + ".csv",
             user_traffic_csv(20, 1000 * static_cast<std::uint64_t>(i)));

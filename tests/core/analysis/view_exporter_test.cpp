@@ -4,7 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "core/analysis/analysis_error.hpp"
-#include "core/ingest/file_mover.hpp"
+#include "core/fs/atomic_file_writer.hpp"
 #include "tests/core/analysis/analysis_db_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -17,7 +17,8 @@ namespace {
 std::uint64_t export_view(const WarehouseDatabase& database, const std::string& view,
                           const fs::path& path) {
   dp::db::LibpqConnection connection(database.conninfo());
-  dp::ingest::AtomicFileWriter writer(path);
+  const auto folder = dp::files::SafeDirectory::open_configured(path.parent_path());
+  dp::files::AtomicFileWriter writer(folder, path.filename().string());
   const auto rows = copy_view_csv(connection, view, writer);
   writer.commit();
   return rows;
@@ -76,7 +77,8 @@ TEST_CASE("a view that fails while it is read leaves the previous export in plac
   dp::test::write_text_file(path, "old,content\n");
   {
     dp::db::LibpqConnection connection(database.conninfo());
-    dp::ingest::AtomicFileWriter writer(path);
+    const auto folder = dp::files::SafeDirectory::open_configured(path.parent_path());
+    dp::files::AtomicFileWriter writer(folder, path.filename().string());
     CHECK_THROWS_WITH_AS(copy_view_csv(connection, "flaky", writer),
                          doctest::Contains("division by zero"), dp::db::PgError);
     // The connection is still usable after the failed COPY.

@@ -7,14 +7,17 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
+#include <future>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -161,4 +164,87 @@ TEST_CASE("an address that is in use is reported with the setting names") {
   asio::io_context io;
   dp::http::HttpServer second(io, "127.0.0.1", running.server.port());
   CHECK_THROWS_WITH_AS(second.start(), doctest::Contains("http_port"), std::runtime_error);
+}
+
+namespace {
+
+/// The server with small limits on its own io thread.
+struct LimitedServer {
+  explicit LimitedServer(dp::http::HttpLimits limits) : server(io, "127.0.0.1", 0, limits) {
+    server.route("/healthz", [] { return dp::http::HttpResponse{200, "text/plain", "ok\n"}; });
+    server.start();
+    thread = std::thread([this] { io.run(); });
+  }
+  ~LimitedServer() {
+    asio::post(io, [this] { server.stop(); });
+    thread.join();
+  }
+  std::size_t open_connections() {
+    std::promise<std::size_t> count;
+    asio::post(io, [&] { count.set_value(server.open_connections()); });
+    return count.get_future().get();
+  }
+  asio::io_context io;
+  dp::http::HttpServer server;
+  std::thread thread;
+};
+
+/// Whether the server closed `socket` (a read returns end of file or an error).
+bool closed_by_server(asio::ip::tcp::socket& socket) {
+  char byte = 0;
+  beast::error_code error;
+  socket.read_some(asio::buffer(&byte, 1), error);
+  return static_cast<bool>(error);
+}
+
+}  // namespace
+
+TEST_CASE("at the connection limit idle connections make room, and /healthz still answers") {
+  dp::http::HttpLimits limits;
+  limits.max_connections = 4;
+  limits.client_timeout = std::chrono::seconds(30);
+  LimitedServer running(limits);
+  asio::io_context client_io;
+  std::vector<asio::ip::tcp::socket> idle;
+  for (int i = 0; i < 20; ++i) {
+    idle.emplace_back(client_io);
+    idle.back().connect(asio::ip::tcp::endpoint(
+        asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(running.server.port())));
+  }
+  CHECK(wait_until([&] { return running.open_connections() == 4; }));
+  const auto started = std::chrono::steady_clock::now();
+  const auto answer = get(running.server.port(), "/healthz");
+  CHECK(answer.status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(1));
+  CHECK(running.open_connections() <= 4);
+  // The oldest idle connections were the ones closed.
+  CHECK(closed_by_server(idle.front()));
+}
+
+TEST_CASE("a client that does not send its request in time is disconnected") {
+  dp::http::HttpLimits limits;
+  limits.client_timeout = std::chrono::milliseconds(300);
+  LimitedServer running(limits);
+  asio::io_context client_io;
+  asio::ip::tcp::socket slow(client_io);
+  slow.connect(asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"),
+                                       static_cast<unsigned short>(running.server.port())));
+  asio::write(slow, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n")));
+  const auto started = std::chrono::steady_clock::now();
+  CHECK(closed_by_server(slow));
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited >= std::chrono::milliseconds(200));
+  CHECK(waited < std::chrono::seconds(3));
+  CHECK(wait_until([&] { return running.open_connections() == 0; }));
+}
+
+TEST_CASE("a failing handler answers 500 without its error text") {
+  RunningServer running;
+  running.server.route("/boom", []() -> dp::http::HttpResponse {
+    throw std::runtime_error("host=db.internal user=admin");
+  });
+  running.start();
+  const auto answer = get(running.server.port(), "/boom");
+  CHECK(answer.status == 500);
+  CHECK(answer.body == "internal error\n");
 }

@@ -1,6 +1,7 @@
 // settle_file: a loaded file leaves imports/ only if it is still the file that was hashed.
 #include <doctest/doctest.h>
 
+#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -42,6 +43,16 @@ ingest::LoadOutcome loaded(const fs::path& path) {
   return outcome;
 }
 
+/// The date folder settle_file archives into today (local time, like the service).
+std::string today_for_test() {
+  const std::time_t now = std::time(nullptr);
+  std::tm local{};
+  localtime_r(&now, &local);
+  char text[16];
+  std::strftime(text, sizeof text, "%Y-%m-%d", &local);
+  return text;
+}
+
 /// Replaces `path` the way a writer delivers a new version: write elsewhere, rename over it.
 void replace_by_rename(const fs::path& path, const std::string& content) {
   const auto temporary = path.parent_path() / ".new-version.part";
@@ -53,7 +64,7 @@ void replace_by_rename(const fs::path& path, const std::string& content) {
 
 TEST_CASE("an unchanged loaded file is archived, and with after_load=delete removed") {
   TempDir dir;
-  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false};
+  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false, {}};
   fs::create_directories(options.imports_dir);
   const auto path = options.imports_dir / "user_traffic_a.csv";
   write_text(path, "user_id\n1\n");
@@ -70,7 +81,7 @@ TEST_CASE("an unchanged loaded file is archived, and with after_load=delete remo
 
 TEST_CASE("a file replaced after it was hashed stays in imports/ with the new bytes") {
   TempDir dir;
-  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false};
+  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false, {}};
   fs::create_directories(options.imports_dir);
   const auto path = options.imports_dir / "user_traffic_b.csv";
   write_text(path, "user_id\n1\n");
@@ -89,6 +100,41 @@ TEST_CASE("a file replaced after it was hashed stays in imports/ with the new by
   CHECK(ingest::settle_file(outcome, options) == path);
   CHECK(read_text(path) == "user_id\n1\n2\n");
   CHECK(files_under(options.imports_dir / ".processed") == 0);
+}
+
+TEST_CASE("a quarantined file named x.error.txt and the report of a failing x are both kept") {
+  TempDir dir;
+  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false, {}};
+  fs::create_directories(options.imports_dir);
+  write_text(options.imports_dir / "x.error.txt", "dropped by someone\n");
+  ingest::quarantine_file(options.imports_dir / "x.error.txt", "no kind matches", options);
+  write_text(options.imports_dir / "x", "a,b\n");
+  ingest::quarantine_file(options.imports_dir / "x", "no kind matches", options);
+  const auto failed = options.imports_dir / ".failed";
+  CHECK(read_text(failed / "x.error.txt") == "dropped by someone\n");
+  CHECK(read_text(failed / "x.error.txt.error.txt").find("file: x.error.txt") != std::string::npos);
+  CHECK(read_text(failed / "x") == "a,b\n");
+  CHECK(read_text(failed / "x.error-1.txt").find("file: x\n") != std::string::npos);
+  CHECK(files_under(failed) == 4);
+}
+
+TEST_CASE("a link planted as .failed or .processed/<day> is refused and the file stays put") {
+  TempDir dir;
+  ingest::MoveOptions options{dir.path() / "imports", dir.path() / "exports", false, {}};
+  const auto victim = dir.path() / "victim";
+  fs::create_directories(victim);
+  fs::create_directories(options.imports_dir / ".processed");
+  fs::create_directory_symlink(victim, options.imports_dir / ".failed");
+  fs::create_directory_symlink(victim, options.imports_dir / ".processed" / today_for_test());
+  const auto bad = options.imports_dir / "unknown.csv";
+  write_text(bad, "a,b\n");
+  CHECK_THROWS_AS(ingest::quarantine_file(bad, "no kind matches", options), files::UnsafePathError);
+  const auto good = options.imports_dir / "user_traffic_c.csv";
+  write_text(good, "user_id\n1\n");
+  CHECK_THROWS_AS(ingest::settle_file(loaded(good), options), files::UnsafePathError);
+  CHECK(fs::exists(bad));
+  CHECK(fs::exists(good));
+  CHECK(fs::is_empty(victim));
 }
 
 TEST_CASE("lstat_file tells files apart by inode, size and modification time") {
