@@ -86,10 +86,10 @@ ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
       }
       scanned = buffer_.size();
       if (scanned > options_.max_record_bytes + 1) {
-        if (tokenizer_.state() == TokenizerState::kQuoted) {
-          const std::string_view held(buffer_.begin(), buffer_.size());
-          return broken_quote(error, next_line_, buffer_.offset_of(buffer_.begin()), held,
-                              1 + tokenizer_.quoted_newlines(), "within max_record_bytes");
+        if (std::uint64_t lines = 0; quote_open_at_limit(lines)) {
+          return broken_quote(error, next_line_, buffer_.offset_of(buffer_.begin()),
+                              std::string_view(buffer_.begin(), options_.max_record_bytes + 2),
+                              1 + lines, "within max_record_bytes");
         }
         return skip_long_record(error);
       }
@@ -98,6 +98,16 @@ ReadStatus CsvReader::next(CsvRow& row, RowError& error) {
       }
     }
     const char* const record_begin = buffer_.begin();
+    // A record whose end came in the same read as its start is judged like one that arrived in
+    // small reads: by the quote state at the limit, not by where its quotes happen to close.
+    if (terminator != nullptr &&
+        static_cast<std::size_t>(terminator - record_begin) > options_.max_record_bytes + 1) {
+      if (std::uint64_t lines = 0; quote_open_at_limit(lines)) {
+        return broken_quote(error, next_line_, buffer_.offset_of(record_begin),
+                            std::string_view(record_begin, options_.max_record_bytes + 2),
+                            1 + lines, "within max_record_bytes");
+      }
+    }
     const char* record_end = terminator != nullptr ? terminator : buffer_.end();
     buffer_.consume_to(terminator != nullptr ? terminator + 1 : record_end);
     const std::uint64_t line = next_line_;
@@ -152,6 +162,15 @@ ReadStatus CsvReader::broken_quote(RowError& error, std::uint64_t line, std::uin
                 "), so no later record boundary is known and the whole file fails");
   buffer_.consume_all();
   return ReadStatus::kError;
+}
+
+bool CsvReader::quote_open_at_limit(std::uint64_t& quoted_newlines) const {
+  CsvTokenizer prefix(options_.delimiter, options_.quote);
+  prefix.start_record();
+  const char* const begin = buffer_.begin();
+  prefix.find_record_end(begin, begin + options_.max_record_bytes + 2);
+  quoted_newlines = prefix.quoted_newlines();
+  return prefix.state() == TokenizerState::kQuoted;
 }
 
 bool CsvReader::check_text(std::string_view raw, std::uint64_t line, std::uint64_t offset,

@@ -88,6 +88,10 @@ class CsvReader {
                   RowError& error) const;
   /// Skips the rest of a record that outgrew max_record_bytes, then describes it in `error`.
   ReadStatus skip_long_record(RowError& error);
+  /// Whether a quoted field is still open max_record_bytes + 2 bytes into the record at the start
+  /// of the buffer (which must hold that many), and how many quoted LFs lie before that point.
+  /// Decided on that fixed prefix, so the outcome never depends on how much a read brought in.
+  bool quote_open_at_limit(std::uint64_t& quoted_newlines) const;
   /// Describes a quoted field that opened in the record starting at `line` and never closed;
   /// the reader stops there, since no later record boundary can be trusted.
   ReadStatus broken_quote(RowError& error, std::uint64_t line, std::uint64_t offset,

@@ -62,7 +62,9 @@ pg_user=$([[ $(id -u) -eq 0 ]] && echo dataprocessor || id -un)
 now_ms() { local t=${EPOCHREALTIME/./}; echo $(( t / 1000 )); }
 say() { printf '[chaos %s] %s\n' "$(date -u +%H:%M:%S)" "$*"; }
 sql() {
-  "$psql_bin" -X -q -A -t -h "$work/var/pgrun" -p 5432 -U "$pg_user" -d dataprocessor -c "$1"
+  # Every login to the embedded cluster needs its generated password (docs/security.md).
+  PGPASSFILE="$work/var/pgpass" "$psql_bin" -X -q -A -t -h "$work/var/pgrun" -p 5432 \
+    -U "$pg_user" -d dataprocessor -c "$1"
 }
 rand() { echo $(( (RANDOM * 32768 + RANDOM) % $1 )); } # 0 .. $1-1
 

@@ -62,12 +62,16 @@ TEST_CASE("records around max_record_bytes read the same whatever the read size"
     CsvReaderOptions whole;
     whole.max_record_bytes = kLimit;
     const auto expected = test::read_string_for_test(bytes, whole);
-    bool saw_too_long = false;
+    // The input reaches the limit: an over-long record is skipped, or a quote still open at
+    // the limit ends the reading (docs/file-kinds.md, broken quoting).
+    bool reached_the_limit = false;
     for (const auto& item : expected) {
-      saw_too_long = saw_too_long || (item.status == ReadStatus::kError &&
-                                      item.error.kind == RowErrorKind::kLineTooLong);
+      reached_the_limit =
+          reached_the_limit || (item.status == ReadStatus::kError &&
+                                (item.error.kind == RowErrorKind::kLineTooLong ||
+                                 item.error.kind == RowErrorKind::kUnterminatedQuote));
     }
-    CHECK(saw_too_long);
+    CHECK(reached_the_limit);
     for (std::size_t size = 1; size <= 13; ++size) {
       CAPTURE(size);
       CsvReaderOptions small = whole;
