@@ -120,7 +120,7 @@ status=0
 for target in "${targets[@]}"; do
   kept=$root/tests/data/fuzz/$target
   work=$build/corpus/$target
-  mkdir -p "$kept/corpus" "$kept/crashes" "$work"
+  mkdir -p "$kept/corpus" "$kept/crashes" "$kept/regressions" "$work"
   binary=$build/fuzz/dp_fuzz_$target
   if [[ $mode == merge ]]; then
     merged=$build/merged/$target
@@ -137,7 +137,8 @@ for target in "${targets[@]}"; do
   echo "fuzzing $target for ${seconds}s (log: $log)"
   if "$binary" -max_total_time="$seconds" -max_len="$(max_len_of "$target")" \
     -print_final_stats=1 -timeout=10 -rss_limit_mb=2048 \
-    -artifact_prefix="$kept/crashes/" "$work" "$kept/corpus" "$kept/crashes" >"$log" 2>&1; then
+    -artifact_prefix="$kept/crashes/" "$work" "$kept/corpus" "$kept/crashes" "$kept/regressions" \
+    >"$log" 2>&1; then
     result=ok
   else
     result="CRASH (see $log and $kept/crashes/)"

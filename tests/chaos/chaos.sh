@@ -212,7 +212,7 @@ if ! service_running; then
   start_service
 fi
 wait_until_ready "$lines_at_start" 300 || true
-drain_deadline=$(( $(now_ms) + 600 * 1000 ))
+drain_deadline=$(( $(now_ms) + 300 * 1000 ))
 until (( $(pending_files) == 0 )) &&
   [[ $(sql "SELECT count(*) FROM ingest.files WHERE status = 'loading'" 2>/dev/null) == 0 ]]; do
   if (( $(now_ms) > drain_deadline )) || ! service_running; then
