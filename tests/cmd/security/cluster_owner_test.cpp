@@ -11,7 +11,9 @@ TEST_CASE("--ingest leaves the embedded cluster running for a watcher that uses 
   WatchFixture fx;
   const auto data_dir = fx.root() / "var";
   const auto big = fx.outside() / "user_traffic_big.csv";
-  write_large_user_traffic(big, 1'500'000);
+  // Large enough that the load still runs when the watcher attaches (1.5M rows took 1.1 s once
+  // staging lost its per-row key).
+  write_large_user_traffic(big, 6'000'000);
   const std::vector<std::string> folders{"--set", "data_dir=" + data_dir.string(),
                                          "--set", "logs_dir=" + (fx.root() / "logs").string(),
                                          "--set", "exports_dir=" + fx.exports().string()};
@@ -23,7 +25,7 @@ TEST_CASE("--ingest leaves the embedded cluster running for a watcher that uses 
   ServiceProcess ingest(ingest_spec);
   // Past its set-up (database, migrations, staging tables), into the long COPY.
   REQUIRE(ingest.wait_for_output("migrations", 120s));
-  std::this_thread::sleep_for(1s);
+  std::this_thread::sleep_for(200ms);
 
   // The watcher on the same data_dir finds the cluster running and reuses it.
   const int port = free_loopback_port();

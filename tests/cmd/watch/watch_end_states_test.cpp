@@ -111,10 +111,10 @@ TEST_CASE(
     "archive folder not writable (unprivileged service): one ledger row, only the move "
     "is retried") {
   WatchFixture fx;
-  // .processed/ belongs to root and is read-only for the service's user.
+  // .processed/ is the service user's own (a foreign-owned folder is refused outright,
+  // docs/security.md) but read-only: the move fails with permission denied.
   fs::create_directories(fx.imports() / ".processed");
   fx.run_as(kUnprivilegedUser);
-  REQUIRE(::lchown((fx.imports() / ".processed").c_str(), 0, 0) == 0);
   fs::permissions(fx.imports() / ".processed", fs::perms(0555));
   fx.start({"rescan_interval_s=1"});
   fx.drop("user_traffic_archive.csv", user_traffic_csv(6, 1));
@@ -131,7 +131,7 @@ TEST_CASE(
   const auto output = fx.service_output();
   CHECK(occurrences(output, "user_traffic_archive.csv: waiting (archive_failed)") >= 2);
   // Once the folder is writable, the move succeeds and the waiting row goes.
-  fs::permissions(fx.imports() / ".processed", fs::perms(0777));
+  fs::permissions(fx.imports() / ".processed", fs::perms(0750));
   CHECK(wait_until([&] { return fs::exists(fx.processed() / "user_traffic_archive.csv"); }, 20s));
   CHECK(fx.wait_for("SELECT count(*) FROM ingest.waiting", "0"));
   INFO("service output:\n" << fx.service_output());

@@ -18,6 +18,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <pqxx/pqxx>
@@ -177,7 +178,7 @@ class WatchFixture {
     spec.working_dir = dir_.path();
     spec.output_file = dir_.path() / ("service-" + std::to_string(++starts_) + ".log");
     // The connection string comes through the environment, as in the container.
-    spec.env = {{"DB_STRING", conninfo.empty() ? db_.conninfo() : conninfo}};
+    spec.env = {{"DB_STRING", conninfo_for_service(conninfo.empty() ? db_.conninfo() : conninfo)}};
     service_ = std::make_unique<ServiceProcess>(spec);
     const bool watching = service_->wait_for_output(" workers", 60s);
     INFO("service output:\n" << service_->output());
@@ -186,6 +187,25 @@ class WatchFixture {
   }
 
   ServiceProcess& service() { return *service_; }
+
+  /// The connection string the service is given: a run_as service cannot read the test
+  /// cluster's password file (0600, root's), so it gets a copy of its own in the fixture folder.
+  std::string conninfo_for_service(std::string conninfo) const {
+    static constexpr std::string_view kKey = "passfile=";
+    const auto at = conninfo.find(kKey);
+    if (uid_ == 0 || at == std::string::npos) {
+      return conninfo;
+    }
+    const auto begin = at + kKey.size();
+    const auto end = conninfo.find(' ', begin);
+    const auto length = end == std::string::npos ? std::string::npos : end - begin;
+    const fs::path copy = dir_.path() / "service.pgpass";
+    fs::copy_file(conninfo.substr(begin, length), copy, fs::copy_options::overwrite_existing);
+    REQUIRE(::chown(copy.c_str(), uid_, gid_) == 0);
+    fs::permissions(copy, fs::perms::owner_read | fs::perms::owner_write);
+    conninfo.replace(begin, length, copy.string());
+    return conninfo;
+  }
 
   /// SIGTERM; the exit code (0 expected).
   int stop() { return service_->terminate(); }
