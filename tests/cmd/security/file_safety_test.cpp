@@ -2,13 +2,10 @@
 // anywhere else, and what the service writes is private to its user and group.
 #include <doctest/doctest.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-
 #include <string>
 
 #include "core/db/embedded_postgres.hpp"
+#include "tests/cmd/operations/operations_fixture.hpp"
 #include "tests/cmd/security/security_fixture.hpp"
 
 using namespace dp::test;
@@ -30,18 +27,6 @@ struct Victim {
   }
   fs::path folder;
 };
-
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
 
 std::size_t occurrences(const std::string& text, const std::string& needle) {
   std::size_t count = 0;
@@ -107,7 +92,7 @@ TEST_CASE(
     return;  // Needs root to create the unprivileged user.
   }
   UnprivilegedService fx;
-  const int pg_port = free_port();
+  const int pg_port = free_loopback_port();
   auto& service = fx.start({"embedded_pg_port=" + std::to_string(pg_port)});
   INFO("service output:\n" << fx.output());
   fx.drop("x.error.txt", "alpha,beta\n1,2\n");
