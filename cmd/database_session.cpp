@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "cmd/replica_identity.hpp"
 #include "core/config/secrets.hpp"
 #include "core/db/connect.hpp"
 #include "core/db/libpq_connection.hpp"
@@ -40,6 +41,7 @@ DatabaseSession::DatabaseSession(const config::Settings& settings) : settings_(s
     conninfo_ = settings.db_string;
   }
   display_ = config::mask_secrets(conninfo_);
+  conninfo_ = db::with_session_options(conninfo_, session_options_of(settings));
   connection_ = db::connect_with_retry(conninfo_, display_, policy);
   spdlog::debug("connected to {}", display_);
 }

@@ -1,5 +1,7 @@
 #include "cmd/ingest_options.hpp"
 
+#include "cmd/replica_identity.hpp"
+
 namespace dp::cmd {
 
 ingest::LoadOptions load_options_from(const config::Settings& settings) {
@@ -35,6 +37,7 @@ ingest::IngestServiceOptions service_options_from(const config::Settings& settin
   options.conninfo = conninfo;
   options.conninfo_display = display_name;
   options.workers = settings.workers;
+  options.replica_id = replica_id_of(settings);
   options.queue_capacity = settings.queue_capacity;
   options.retry_max_delay = settings.db_retry_max_delay_s;
   return options;

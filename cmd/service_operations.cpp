@@ -13,6 +13,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <pqxx/pqxx>
 
+#include "cmd/replica_identity.hpp"
 #include "cmd/warehouse_run.hpp"
 #include "cmd/warehouse_schedule.hpp"
 #include "core/config/secrets.hpp"
@@ -20,6 +21,7 @@
 #include "core/http/http_server.hpp"
 #include "core/http/readiness_probe.hpp"
 #include "core/ingest/ingest_service.hpp"
+#include "core/ingest/replica_heartbeat.hpp"
 #include "core/metrics/metrics_registry.hpp"
 #include "core/metrics/service_metrics.hpp"
 #include "core/notify/notifier.hpp"
@@ -59,6 +61,7 @@ struct ServiceOperations::Impl {
         service(ingest_service),
         notifier(io_context, notifier_options_from(service_settings), &metrics),
         timer(io_context) {
+    metrics.set_constant_labels({{"replica", replica_id_of(service_settings)}});
     metrics::declare_service_metrics(metrics);
   }
 
@@ -167,6 +170,7 @@ struct ServiceOperations::Impl {
   /// outage is logged once, not every probe.
   std::string last_probe_error;
   bool stopped = false;
+  std::unique_ptr<ingest::ReplicaHeartbeat> heartbeat;
   /// Last member: destroyed (joined) first, while the notifier and metrics it uses still exist.
   std::unique_ptr<WarehouseSchedule> schedule;
 };
@@ -214,6 +218,14 @@ void ServiceOperations::start() {
     impl.server->start();
   }
   impl.schedule_check();
+  ingest::ReplicaHeartbeatOptions beat;
+  beat.conninfo = impl.conninfo;
+  beat.replica_id = replica_id_of(impl.settings);
+  beat.state = [&service = impl.service] {
+    return ingest::ReplicaState{service.claimed_files(), service.counters().files_read};
+  };
+  impl.heartbeat = std::make_unique<ingest::ReplicaHeartbeat>(std::move(beat));
+  impl.heartbeat->start();
   if (impl.settings.pipeline_interval.count() > 0) {
     impl.schedule = std::make_unique<WarehouseSchedule>(impl.io, impl.settings, impl.conninfo,
                                                         impl.notifier, impl.metrics);
@@ -229,6 +241,9 @@ void ServiceOperations::stop() {
   }
   if (impl_->server) {
     impl_->server->stop();
+  }
+  if (impl_->heartbeat) {
+    impl_->heartbeat->stop();
   }
   impl_->notifier.stop();
 }

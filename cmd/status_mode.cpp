@@ -11,15 +11,17 @@ namespace dp::cmd {
 namespace {
 
 nlohmann::json file_json(const db::FileSummary& file) {
-  return {{"file_id", file.file_id},
-          {"name", file.name},
-          {"kind", file.pipeline.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.pipeline)},
-          {"outcome", file.status},
-          {"rows_loaded", file.rows_loaded},
-          {"rows_rejected", file.rows_rejected},
-          {"started_at", file.started_at},
-          {"seconds", file.seconds ? nlohmann::json(*file.seconds) : nlohmann::json(nullptr)},
-          {"error", file.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.error)}};
+  return {
+      {"file_id", file.file_id},
+      {"name", file.name},
+      {"kind", file.pipeline.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.pipeline)},
+      {"outcome", file.status},
+      {"rows_loaded", file.rows_loaded},
+      {"rows_rejected", file.rows_rejected},
+      {"started_at", file.started_at},
+      {"seconds", file.seconds ? nlohmann::json(*file.seconds) : nlohmann::json(nullptr)},
+      {"error", file.error.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.error)},
+      {"replica", file.replica.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.replica)}};
 }
 
 nlohmann::json report_json(const db::StatusReport& report) {
@@ -40,6 +42,17 @@ nlohmann::json report_json(const db::StatusReport& report) {
          {"size_bytes", file.size_bytes},
          {"age_seconds", file.age_seconds},
          {"reason", file.reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(file.reason)}});
+  }
+  json["replicas"] = nlohmann::json::array();
+  for (const auto& replica : report.replicas) {
+    json["replicas"].push_back({{"replica_id", replica.replica_id},
+                                {"host", replica.host},
+                                {"pid", replica.pid},
+                                {"started_at", replica.started_at},
+                                {"seconds_since_seen", replica.seconds_since_seen},
+                                {"stopped", replica.stopped},
+                                {"files_read", replica.files_read},
+                                {"claimed", replica.claimed}});
   }
   if (report.last_run) {
     const auto& run = *report.last_run;
@@ -112,6 +125,17 @@ void print_text(const db::StatusReport& report) {
     std::cout << fmt::format("  {} ({} bytes, {:.0f}s old){}\n", file.name, file.size_bytes,
                              file.age_seconds,
                              file.reason.empty() ? "" : ": waiting, " + file.reason);
+  }
+  std::cout << fmt::format("\nReplicas seen in the last {} minutes:", db::kReplicaWindowMinutes);
+  std::cout << (report.replicas.empty() ? " none\n" : "\n");
+  for (const auto& replica : report.replicas) {
+    std::cout << fmt::format(
+        "  {} (host {}, pid {}, started {}): {}, {} files read, holds {}\n", replica.replica_id,
+        replica.host, replica.pid, replica.started_at,
+        replica.stopped ? "stopped" : fmt::format("seen {:.0f}s ago", replica.seconds_since_seen),
+        replica.files_read,
+        replica.claimed.empty() ? std::string("nothing")
+                                : fmt::format("{}", fmt::join(replica.claimed, ", ")));
   }
   std::cout << "\nLast warehouse run: ";
   if (!report.last_run) {

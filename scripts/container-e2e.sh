@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # End-to-end test of the Docker deliverables: builds the image (Release compile inside its build
 # stage), runs the docker-compose stack (PostgreSQL + app) for real with the README's commands,
-# drops one sample file of every kind into ./imports, waits for the ledger, runs --pipeline and
-# --analysis inside the container, checks the row counts, stops the service with SIGTERM and tears
+# drops one sample file of every kind into ./imports, waits for the ledger, starts two more
+# replicas (profile scale, --scale worker=2) and checks that 60 more files are each loaded once
+# with their replica recorded and no duplicate rows, runs --pipeline and --analysis inside the
+# container, checks the row counts, stops the service with SIGTERM and tears
 # everything down.
 #
 # Runs with Debian's podman (rootful) and docker-compose v1 talking to podman's API socket, so it
@@ -136,7 +138,7 @@ teardown() {
     wait "$pg_build_pid" 2>/dev/null
   fi
   if [[ -d $project ]]; then
-    (cd "$project" && timeout 120 docker-compose --profile bi down -v --remove-orphans -t 10 >/dev/null 2>&1)
+    (cd "$project" && timeout 120 docker-compose --profile bi --profile scale down -v --remove-orphans -t 10 >/dev/null 2>&1)
   fi
   # Whatever compose could not remove (e.g. the API service died): by the project's label.
   local leftover
@@ -214,6 +216,8 @@ cp .env.example .env
 docker-compose config -q || fail "docker-compose config -q rejects docker-compose.yaml"
 docker-compose --profile bi config --services | grep -qx metabase ||
   fail "docker-compose --profile bi config has no metabase service"
+docker-compose --profile scale config --services | grep -qx worker ||
+  fail "docker-compose --profile scale config has no worker service"
 say "docker-compose config -q: docker-compose.yaml is valid (profile bi adds metabase)"
 
 old_image=$(podman image inspect dataprocessor:latest --format '{{.Id}}' 2>/dev/null || true)
@@ -326,6 +330,72 @@ say "app healthy (HEALTHCHECK dataprocessor --health)"
 docker exec app dataprocessor --status >"$work/status.out" 2>&1 || fail "docker exec app dataprocessor --status exit $?"
 say "docker exec app dataprocessor --status: exit 0"
 
+# --- Replicas: profile scale, two workers beside app on the same imports/ and database -------
+step=$(date +%s)
+docker-compose --profile scale up -d --scale worker=2 >>"$work/up.log" 2>&1 ||
+  fail "docker compose --profile scale up -d --scale worker=2 failed"
+workers=$(docker-compose --profile scale ps -q worker | wc -l)
+[[ $workers -eq 2 ]] || fail "$workers worker containers, expected 2"
+replicas_up=0
+for _ in $(seq 60); do
+  replicas_up=$(psql_q "SELECT count(*) FROM ingest.replicas
+                        WHERE stopped_at IS NULL AND last_seen > now() - interval '1 minute'")
+  [[ $replicas_up -ge 3 ]] && break
+  sleep 1
+done
+[[ $replicas_up -ge 3 ]] || fail "ingest.replicas shows $replicas_up live replicas, expected 3 (app + 2 workers)"
+say "docker compose --profile scale up -d --scale worker=2: 3 replicas report in ingest.replicas ($(($(date +%s) - step)) s)"
+replica_files=60
+# Written under hidden .part names, then renamed into place all at once, as a careful producer
+# does; every file has rows of its own (distinct content).
+as_user bash -c "for i in \$(seq 1 $replica_files); do
+    { echo user_id,source_id,referred_at,campaign_code
+      for j in 1 2 3; do echo \$((7000000 + i * 10 + j)),1,2024-01-01T00:00:00Z,c1; done
+    } > imports/.user_traffic_replica_\$i.csv.part
+  done
+  for i in \$(seq 1 $replica_files); do
+    mv imports/.user_traffic_replica_\$i.csv.part imports/user_traffic_replica_\$i.csv
+  done"
+deadline=$(($(date +%s) + timeout_s))
+while :; do
+  decided=$(psql_q "SELECT count(*) FROM ingest.files WHERE original_name LIKE 'user\_traffic\_replica\_%'")
+  [[ $decided -ge $replica_files ]] && break
+  (($(date +%s) < deadline)) || break
+  sleep 1
+done
+psql_q "SELECT coalesce(replica_id, '(none)') || ': ' || count(*) || ' file(s)' FROM ingest.files
+        WHERE original_name LIKE 'user\_traffic\_replica\_%' GROUP BY 1 ORDER BY 1" |
+  sed 's/^/  loaded by /'
+read -r loaded_once names without_replica replicas_used duplicates <<<"$(psql_q "
+  SELECT count(*) FILTER (WHERE status = 'loaded' AND original_name LIKE 'user\_traffic\_replica\_%') || ' ' ||
+         count(DISTINCT original_name) FILTER (WHERE original_name LIKE 'user\_traffic\_replica\_%') || ' ' ||
+         count(*) FILTER (WHERE replica_id IS NULL AND original_name LIKE 'user\_traffic\_replica\_%') || ' ' ||
+         count(DISTINCT replica_id) FILTER (WHERE original_name LIKE 'user\_traffic\_replica\_%') || ' ' ||
+         count(*) FILTER (WHERE status = 'duplicate')
+  FROM ingest.files")"
+[[ $loaded_once -eq $replica_files && $names -eq $replica_files ]] ||
+  fail "ledger: $loaded_once loaded rows for $names names, expected $replica_files of each (every file once)"
+[[ $duplicates -eq 0 ]] || fail "ledger: $duplicates duplicate rows, expected none"
+[[ $without_replica -eq 0 ]] || fail "ledger: $without_replica rows without a replica id"
+[[ $replicas_used -ge 2 ]] || fail "ledger: only $replicas_used replica(s) loaded the $replica_files files"
+for _ in $(seq 20); do
+  left=$(find imports -maxdepth 1 -type f | wc -l)
+  [[ $left -eq 0 ]] && break
+  sleep 1
+done
+[[ $left -eq 0 ]] || fail "$left file(s) left in imports/"
+say "replicas: $replica_files files loaded once each by $replicas_used replicas, 0 duplicate rows, imports/ empty"
+docker exec app dataprocessor --status >"$work/status.out" 2>&1 || fail "docker exec app dataprocessor --status exit $?"
+listed=$(grep -c 'files read, holds' "$work/status.out" || true)
+[[ $listed -ge 3 ]] || fail "--status lists $listed replicas, expected 3"
+step=$(date +%s)
+docker-compose --profile scale stop worker >"$work/stop-workers.out" 2>&1 || fail "docker compose stop worker failed"
+for container in $(docker-compose --profile scale ps -q worker); do
+  code=$(podman inspect "$container" --format '{{.State.ExitCode}}')
+  [[ $code -eq 0 ]] || fail "worker $container exited $code on SIGTERM"
+done
+say "--status lists the $listed replicas; workers exited 0 on SIGTERM ($(($(date +%s) - step)) s)"
+
 # --- Pipeline and analysis -------------------------------------------------------------------
 step=$(date +%s)
 docker exec app dataprocessor --pipeline >"$work/pipeline.out" 2>&1 ||
@@ -353,5 +423,5 @@ docker-compose stop >"$work/stop.out" 2>&1 || fail "docker compose stop failed"
 exit_code=$(podman inspect app --format '{{.State.ExitCode}}')
 [[ $exit_code -eq 0 ]] || fail "app exited $exit_code on SIGTERM (docker compose stop)"
 say "docker compose stop: app exited 0 on SIGTERM ($(($(date +%s) - step)) s)"
-docker-compose down -v >"$work/down.out" 2>&1 || fail "docker compose down -v failed"
+docker-compose --profile scale down -v >"$work/down.out" 2>&1 || fail "docker compose down -v failed"
 say "PASS"

@@ -1,6 +1,7 @@
 #include "core/config/setting_table.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <initializer_list>
 #include <utility>
 
@@ -78,6 +79,23 @@ SettingSpec schema_setting(const Doc& doc, std::string Settings::*member) {
   out.assign = [member](Settings& s, std::string_view text) {
     if (text.empty() || text.size() > 63) {
       throw ValueError("expected a schema name of 1 to 63 bytes");
+    }
+    s.*member = std::string(text);
+  };
+  out.show = [member](const Settings& s) { return s.*member; };
+  return out;
+}
+
+/// A replica name travels in a connection's options and in metric labels: letters, digits and
+/// `._-` only, so it needs no quoting anywhere; empty means host name and process id.
+SettingSpec replica_id_setting(const Doc& doc, std::string Settings::*member) {
+  SettingSpec out = spec(doc, "letters, digits, . _ -; 1..48 bytes, or empty");
+  out.assign = [member](Settings& s, std::string_view text) {
+    const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '.' || c == '_' || c == '-';
+    });
+    if (text.size() > 48 || !plain) {
+      throw ValueError("expected up to 48 letters, digits, '.', '_' or '-'");
     }
     s.*member = std::string(text);
   };
@@ -315,6 +333,13 @@ std::vector<SettingSpec> build_table() {
   t.push_back(integer_setting(
       {"queue_capacity", kIngest, "files waiting for a worker before back-pressure"},
       &S::queue_capacity, 1, 1000000));
+  t.push_back(replica_id_setting(
+      {"replica_id", kIngest, "name of this replica; empty = host name and process id"},
+      &S::replica_id));
+  t.push_back(duration_setting({"replica_timeout_s", kIngest,
+                                "a replica whose connection goes silent loses its claims "
+                                "within this"},
+                               &S::replica_timeout_s, kSec, seconds(3), std::chrono::hours(1)));
 
   t.push_back(integer_setting(
       {"http_port", kHttp, "port of /healthz and /metrics; 0 disables the HTTP server"},

@@ -105,6 +105,12 @@ struct Settings {
   AfterLoad after_load = AfterLoad::kMove;
   /// Files waiting for a worker; beyond it the watcher relies on the next scan (back-pressure).
   std::uint64_t queue_capacity = 1000;
+  /// Names this process among replicas sharing imports/ and the database (ledger, /metrics,
+  /// --status); empty = host name and process id, unique without configuration.
+  std::string replica_id;
+  /// A replica whose connection goes silent (node lost, cable cut) loses its sessions, and so its
+  /// file claims, within about this long; a killed process loses them at once.
+  std::chrono::milliseconds replica_timeout_s{std::chrono::seconds(30)};
 
   // HTTP.
   /// Port of /healthz and /metrics (and of `--health`); 0 disables the HTTP server.

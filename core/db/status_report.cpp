@@ -27,6 +27,7 @@ FileSummary file_from(const pqxx::row& row) {
     file.seconds = row["seconds"].as<double>();
   }
   file.error = row["error"].is_null() ? "" : row["error"].as<std::string>();
+  file.replica = row["replica"].is_null() ? "" : row["replica"].as<std::string>();
   return file;
 }
 
@@ -34,6 +35,39 @@ constexpr const char* kFileColumns =
     "file_id, original_name, pipeline, status, rows_loaded, rows_rejected, "
     "to_char(started_at, 'YYYY-MM-DD HH24:MI:SSOF') AS started, "
     "extract(epoch FROM finished_at - started_at)::float8 AS seconds, error";
+/// The ledger's replica column, or NULL on a database from before migration V009.
+std::string replica_column(bool recorded) {
+  return recorded ? ", replica_id AS replica" : ", NULL::text AS replica";
+}
+
+std::vector<ReplicaSummary> recent_replicas(pqxx::work& work) {
+  std::vector<ReplicaSummary> replicas;
+  const auto rows = work.exec_params(
+      "SELECT replica_id, host, pid, to_char(started_at, 'YYYY-MM-DD HH24:MI:SSOF'), "
+      "extract(epoch FROM now() - last_seen)::float8, stopped_at IS NOT NULL, files_read, "
+      "ARRAY(SELECT jsonb_array_elements_text(claimed)) FROM ingest.replicas "
+      "WHERE last_seen > now() - make_interval(mins => $1) ORDER BY last_seen DESC, replica_id",
+      kReplicaWindowMinutes);
+  for (const auto& row : rows) {
+    ReplicaSummary replica;
+    replica.replica_id = row[0].as<std::string>();
+    replica.host = row[1].as<std::string>();
+    replica.pid = row[2].as<std::int64_t>();
+    replica.started_at = row[3].as<std::string>();
+    replica.seconds_since_seen = row[4].as<double>();
+    replica.stopped = row[5].as<bool>();
+    replica.files_read = row[6].as<std::int64_t>();
+    auto names = row[7].as_array();
+    for (auto item = names.get_next(); item.first != pqxx::array_parser::juncture::done;
+         item = names.get_next()) {
+      if (item.first == pqxx::array_parser::juncture::string_value) {
+        replica.claimed.push_back(item.second);
+      }
+    }
+    replicas.push_back(std::move(replica));
+  }
+  return replicas;
+}
 
 std::vector<WaitingFile> waiting_files(const fs::path& imports_dir) {
   std::vector<WaitingFile> waiting;
@@ -101,23 +135,29 @@ StatusReport collect_status(pqxx::connection& connection, const std::string& dw_
                             const fs::path& imports_dir) {
   StatusReport report;
   pqxx::work work(connection);
+  const bool replicas_recorded =
+      work.exec("SELECT to_regclass('ingest.replicas') IS NOT NULL")[0][0].as<bool>();
+  const auto columns = std::string(kFileColumns) + replica_column(replicas_recorded);
   for (const auto& row : work.exec(
            "SELECT status, count(*) FROM ingest.files "
            "WHERE started_at > now() - interval '24 hours' GROUP BY status ORDER BY status")) {
     report.last_24h[row[0].as<std::string>()] = row[1].as<std::int64_t>();
   }
-  for (const auto& row : work.exec(std::string("SELECT ") + kFileColumns +
-                                   " FROM ingest.files ORDER BY file_id DESC LIMIT " +
-                                   std::to_string(kRecentFiles))) {
+  for (const auto& row :
+       work.exec("SELECT " + columns + " FROM ingest.files ORDER BY file_id DESC LIMIT " +
+                 std::to_string(kRecentFiles))) {
     report.recent.push_back(file_from(row));
   }
   for (const auto& row :
-       work.exec(std::string("SELECT ") + kFileColumns +
+       work.exec("SELECT " + columns +
                  " FROM ingest.files WHERE status = 'failed' ORDER BY file_id DESC LIMIT " +
                  std::to_string(kFailures))) {
     report.failures.push_back(file_from(row));
   }
   report.last_run = last_run(work, dw_schema);
+  if (replicas_recorded) {
+    report.replicas = recent_replicas(work);
+  }
   std::map<std::string, std::string> reasons;
   for (const auto& row : work.exec("SELECT name, reason FROM ingest.waiting")) {
     reasons[row[0].as<std::string>()] = row[1].as<std::string>();

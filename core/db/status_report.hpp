@@ -22,6 +22,21 @@ struct FileSummary {
   std::string started_at;
   std::optional<double> seconds;
   std::string error;
+  /// The replica that decided it (empty for rows from before replicas were recorded).
+  std::string replica;
+};
+
+/// A replica seen lately (ingest.replicas), with the files it holds a claim on.
+struct ReplicaSummary {
+  std::string replica_id;
+  std::string host;
+  std::int64_t pid = 0;
+  std::string started_at;
+  double seconds_since_seen = 0;
+  /// Whether it said it stopped; a replica that vanished without saying so just ages.
+  bool stopped = false;
+  std::int64_t files_read = 0;
+  std::vector<std::string> claimed;
 };
 
 /// A file waiting in imports/ (not yet taken, or not complete).
@@ -66,7 +81,12 @@ struct StatusReport {
   std::vector<FileSummary> failures;
   std::vector<WaitingFile> waiting;
   std::optional<WarehouseRunSummary> last_run;
+  /// Replicas seen in the last kReplicaWindowMinutes minutes, most recently seen first.
+  std::vector<ReplicaSummary> replicas;
 };
+
+/// How far back --status looks for replicas.
+inline constexpr int kReplicaWindowMinutes = 10;
 
 /// Collects the report. `dw_schema` locates the warehouse run tables; `imports_dir` is listed
 /// for files still waiting (hidden and temporary names are skipped).

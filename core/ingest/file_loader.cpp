@@ -269,7 +269,8 @@ std::string display_name(const fs::path& path) {
 FileLoader::FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options)
     : registry_(registry), options_(std::move(options)) {}
 
-LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& path) const {
+LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& path,
+                             const FileClaim* claim) const {
   const auto started = Clock::now();
   LoadOutcome outcome;
   outcome.path = path;
@@ -292,6 +293,11 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     return outcome;
   }
   outcome.identity = opened->identity();
+  if (claim != nullptr && !claim->covers(opened->identity())) {
+    throw FileUnavailable("changed_while_loading", display_name(path) +
+                                                       " was replaced after it was claimed; it is "
+                                                       "claimed again once it has settled");
+  }
   file.sha256 = opened->sha256(options_.cancel);
   file.size_bytes = opened->identity().size;
   outcome.sha256 = file.sha256;

@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "core/db/libpq_connection.hpp"
+#include "core/ingest/file_claim.hpp"
 #include "core/ingest/load_types.hpp"
 #include "core/pipeline/pipeline_registry.hpp"
 
@@ -17,8 +18,10 @@ class FileLoader {
   /// Fingerprints, dispatches, streams and commits `path` on `connection`. A bad file is an
   /// outcome (failed/quarantined, recorded in the ledger), never an exception. Throws RetryLater
   /// when the database is unreachable, LoadCancelled on shutdown, and db::PgError for errors
-  /// that retrying cannot fix.
-  LoadOutcome load(db::LibpqConnection& connection, const std::filesystem::path& path) const;
+  /// that retrying cannot fix. With a `claim`, a file that is no longer the one claimed (replaced
+  /// in between) is not read: FileUnavailable, and it is claimed anew once it settles.
+  LoadOutcome load(db::LibpqConnection& connection, const std::filesystem::path& path,
+                   const FileClaim* claim = nullptr) const;
 
  private:
   const pipeline::PipelineRegistry& registry_;

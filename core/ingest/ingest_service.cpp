@@ -23,6 +23,7 @@
 #include "core/db/ledger.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/db/pg_error.hpp"
+#include "core/ingest/file_claim.hpp"
 #include "core/ingest/file_loader.hpp"
 
 namespace dp::ingest {
@@ -203,7 +204,53 @@ struct IngestService::Impl {
     }
   }
 
+  /// Claims the file for this replica first (nothing is read before), then processes it and
+  /// moves it aside while the claim is held; a file another replica holds is left to it.
   void process(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file) {
+    std::optional<FileClaim> claim;
+    try {
+      connected(connection);
+      claim.emplace(connection, file);
+    } catch (const db::PgError& error) {
+      const bool unreachable = db::classify_exception(error) == db::ErrorClass::kRetry;
+      connection.reset();
+      wait(connection, file, unreachable ? "database_unavailable" : "database_error", error.what());
+      return;
+    }
+    if (!claim->held()) {
+      if (claim->stat()) {
+        spdlog::debug("{}: claimed by another replica; left to it", display_name(file));
+        std::lock_guard lock(mutex);
+        ++counters.claims_busy;
+      }
+      asio::post(io, [this, file] { finished(file, std::nullopt); });
+      return;
+    }
+    const HeldClaim held(*this, file);
+    process_claimed(connection, file, *claim);
+  }
+
+  /// Lists a claimed file for claimed_files() while this worker holds it.
+  class HeldClaim {
+   public:
+    HeldClaim(Impl& impl, const fs::path& file) : impl_(impl), file_(file) {
+      std::lock_guard lock(impl_.mutex);
+      impl_.claimed.insert(file_);
+    }
+    ~HeldClaim() {
+      std::lock_guard lock(impl_.mutex);
+      impl_.claimed.erase(file_);
+    }
+    HeldClaim(const HeldClaim&) = delete;
+    HeldClaim& operator=(const HeldClaim&) = delete;
+
+   private:
+    Impl& impl_;
+    fs::path file_;
+  };
+
+  void process_claimed(std::unique_ptr<db::LibpqConnection>& connection, const fs::path& file,
+                       const FileClaim& claim) {
     if (auto committed = take_unsettled(file)) {
       if (watch::lstat_file(file) == committed->identity) {
         // Committed before; only its move failed. Never loaded or recorded again.
@@ -214,6 +261,7 @@ struct IngestService::Impl {
                    display_name(file), committed->file_id);
     }
     std::optional<LoadOutcome> outcome;
+    std::optional<LoadOutcome> committed_before;
     try {
       if (!fs::exists(fs::symlink_status(file))) {
         asio::post(io, [this, file] { finished(file, std::nullopt); });
@@ -222,9 +270,16 @@ struct IngestService::Impl {
       if (connection == nullptr || !connection->is_open()) {
         connection = std::make_unique<db::LibpqConnection>(options.conninfo);
       }
-      {
+      committed_before = claim.committed_outcome();
+      if (!committed_before) {
+        spdlog::info("{}: claimed by replica {}; reading it", display_name(file),
+                     options.replica_id);
+        {
+          std::lock_guard lock(mutex);
+          ++counters.files_read;
+        }
         const BusyConnection busy_connection(*this, *connection);
-        outcome = loader.load(*connection, file);
+        outcome = loader.load(*connection, file, &claim);
       }
     } catch (const LoadCancelled&) {
       spdlog::info("{}: load rolled back for shutdown; it stays in imports/", display_name(file));
@@ -266,6 +321,14 @@ struct IngestService::Impl {
       }
     } catch (const std::exception& error) {
       fail_unrecorded(connection, file, error.what());
+      return;
+    }
+    if (committed_before) {
+      // Committed before (by this replica before a restart, or by one that died before its
+      // move): only the move is left, never a second read or a duplicate row.
+      spdlog::info("{}: already {} as file id {}; moving it aside", display_name(file),
+                   to_string(committed_before->status), committed_before->file_id);
+      settle(connection, file, *committed_before, false);
       return;
     }
     log_outcome(*outcome);
@@ -461,6 +524,8 @@ struct IngestService::Impl {
   std::map<fs::path, LoadOutcome> unsettled;
   std::deque<fs::path> queue;
   std::set<fs::path> active;
+  /// Files a worker holds the claim on.
+  std::set<fs::path> claimed;
   std::size_t in_flight = 0;
   IngestCounters counters;
   std::vector<std::thread> threads;
@@ -531,6 +596,15 @@ std::vector<watch::PendingFile> IngestService::pending_files() const {
     files.push_back({display_name(path), waiting.since, waiting.cause + ": " + waiting.reason});
   }
   return files;
+}
+
+std::vector<std::string> IngestService::claimed_files() const {
+  std::lock_guard lock(impl_->mutex);
+  std::vector<std::string> names;
+  for (const auto& file : impl_->claimed) {
+    names.push_back(display_name(file));
+  }
+  return names;
 }
 
 bool IngestService::running() const {

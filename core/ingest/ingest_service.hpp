@@ -28,6 +28,8 @@ struct IngestServiceOptions {
   std::string conninfo;
   std::string conninfo_display;
   int workers = 2;
+  /// Names this process among the replicas sharing imports/ (logs, the ledger, --status).
+  std::string replica_id;
   /// Files waiting for a worker at most; more are left in imports/ for the next scan.
   std::size_t queue_capacity = 1000;
   /// Per-file backoff of a waiting file (database unreachable, unreadable, move failed): it stays
@@ -51,6 +53,11 @@ struct IngestCounters {
   std::map<std::string, std::size_t> retrying;
   /// Loads rolled back because the file changed while it was read.
   std::uint64_t changed_while_loading = 0;
+  /// Files this replica claimed and opened for reading (hashed): across replicas, each file is
+  /// read by one of them.
+  std::uint64_t files_read = 0;
+  /// Files skipped because another replica held their claim.
+  std::uint64_t claims_busy = 0;
 };
 
 /// Watch mode: the watcher says which files are complete, a pool of worker threads loads them
@@ -75,6 +82,8 @@ class IngestService {
   /// Files seen in imports/ but not complete yet, and files waiting to be retried with their
   /// reason (stale-file alerts, /metrics).
   std::vector<watch::PendingFile> pending_files() const;
+  /// Names of the files this replica holds a claim on right now (heartbeat, --status).
+  std::vector<std::string> claimed_files() const;
   /// Whether the watcher runs (readiness probe).
   bool running() const;
   /// Called on the io thread after each committed outcome (metrics, notifications).

@@ -152,8 +152,22 @@ double MetricsRegistry::value(const std::string& name, const Labels& labels) con
   return series == family->second.series.end() ? 0 : series->second.value;
 }
 
+void MetricsRegistry::set_constant_labels(Labels labels) {
+  const std::lock_guard lock(mutex_);
+  constant_labels_ = std::move(labels);
+}
+
 std::string MetricsRegistry::render() const {
   const std::lock_guard lock(mutex_);
+  const auto label_text = [this](const Labels& labels, const std::string& extra_name = {},
+                                 const std::string& extra_value = {}) {
+    if (constant_labels_.empty()) {
+      return dp::metrics::label_text(labels, extra_name, extra_value);
+    }
+    Labels all = constant_labels_;
+    all.insert(all.end(), labels.begin(), labels.end());
+    return dp::metrics::label_text(all, extra_name, extra_value);
+  };
   std::string out;
   for (const auto& [name, family] : families_) {
     if (!family.help.empty()) {

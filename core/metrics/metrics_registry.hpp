@@ -35,6 +35,9 @@ class MetricsRegistry {
   void clear_series(const std::string& name);
   /// Current value of a counter or gauge series, 0 when absent (tests, the stale check).
   double value(const std::string& name, const Labels& labels = {}) const;
+  /// Labels put first on every series rendered (the replica's name), so that series from
+  /// replicas scraped together stay apart without relabelling rules.
+  void set_constant_labels(Labels labels);
   /// The whole registry in the Prometheus text exposition format (version 0.0.4).
   std::string render() const;
 
@@ -54,6 +57,7 @@ class MetricsRegistry {
   Family& family_locked(const std::string& name, MetricType type);
 
   mutable std::mutex mutex_;
+  Labels constant_labels_;
   std::map<std::string, Family> families_;
 };
 

@@ -4,6 +4,18 @@
 
 namespace dp::metrics {
 
+namespace {
+
+/// Brings a counter up to a total the service keeps itself.
+void raise_counter(MetricsRegistry& registry, const char* name, std::uint64_t total) {
+  const double value = static_cast<double>(total);
+  if (value > registry.value(name)) {
+    registry.add(name, {}, value - registry.value(name));
+  }
+}
+
+}  // namespace
+
 void declare_service_metrics(MetricsRegistry& registry) {
   registry.describe(kFilesTotal, MetricType::kCounter,
                     "Files decided by the ingest service, by pipeline and outcome.");
@@ -26,6 +38,10 @@ void declare_service_metrics(MetricsRegistry& registry) {
                     "Files kept in imports/ and retried with backoff, by cause.");
   registry.describe(kChangedWhileLoadingTotal, MetricType::kCounter,
                     "Loads rolled back because the file changed while it was read.");
+  registry.describe(kFilesReadTotal, MetricType::kCounter,
+                    "Files this replica claimed and read (each file is read by one replica).");
+  registry.describe(kClaimsBusyTotal, MetricType::kCounter,
+                    "Files skipped because another replica held their claim.");
   registry.describe(kNotificationsSentTotal, MetricType::kCounter,
                     "Notifications delivered, by channel.");
   registry.describe(kNotificationsFailedTotal, MetricType::kCounter,
@@ -67,11 +83,9 @@ void record_counters(MetricsRegistry& registry, const ingest::IngestCounters& co
   for (const auto& [cause, files] : counters.retrying) {
     registry.set(kFilesRetrying, {{"cause", cause}}, static_cast<double>(files));
   }
-  const double changed = static_cast<double>(counters.changed_while_loading);
-  if (changed > registry.value(kChangedWhileLoadingTotal)) {
-    registry.add(kChangedWhileLoadingTotal, {},
-                 changed - registry.value(kChangedWhileLoadingTotal));
-  }
+  raise_counter(registry, kChangedWhileLoadingTotal, counters.changed_while_loading);
+  raise_counter(registry, kFilesReadTotal, counters.files_read);
+  raise_counter(registry, kClaimsBusyTotal, counters.claims_busy);
 }
 
 void record_waiting(MetricsRegistry& registry, std::size_t waiting,

@@ -27,6 +27,8 @@ inline constexpr const char* kStaleFilesTotal = "dataprocessor_stale_files_total
 inline constexpr const char* kFilesRetrying = "dataprocessor_files_retrying";
 inline constexpr const char* kChangedWhileLoadingTotal =
     "dataprocessor_files_changed_while_loading_total";
+inline constexpr const char* kFilesReadTotal = "dataprocessor_files_read_total";
+inline constexpr const char* kClaimsBusyTotal = "dataprocessor_claims_busy_total";
 inline constexpr const char* kNotificationsSentTotal = "dataprocessor_notifications_sent_total";
 inline constexpr const char* kNotificationsFailedTotal = "dataprocessor_notifications_failed_total";
 inline constexpr const char* kNotificationsDroppedTotal =

@@ -109,12 +109,15 @@ inline std::vector<MetricSample> parse_metrics(const std::string& text) {
   return samples;
 }
 
-/// The value of the series `name` whose labels are exactly `labels`; nullopt when absent.
+/// The value of the series `name` whose labels are exactly `labels` besides the `replica` label
+/// every series carries; nullopt when absent.
 inline std::optional<double> metric_value(const std::vector<MetricSample>& samples,
                                           const std::string& name,
                                           const std::map<std::string, std::string>& labels = {}) {
   for (const auto& sample : samples) {
-    if (sample.name == name && sample.labels == labels) {
+    auto own = sample.labels;
+    own.erase("replica");
+    if (sample.name == name && own == labels) {
       return sample.value;
     }
   }
