@@ -21,17 +21,13 @@
 #include <functional>
 #include <iterator>
 
+#include "tests/support/service_process.hpp"
 #include "tests/support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 using dp::files::SafeDirectory;
 
 namespace {
-
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
 
 void write_text(const fs::path& path, const std::string& content) {
   std::ofstream(path, std::ios::binary) << content;
@@ -100,9 +96,9 @@ TEST_CASE("without RENAME_NOREPLACE a move links and unlinks and never replaces 
     return 0;
   });
   REQUIRE(code == 0);
-  CHECK(read_text(to / "a.csv") == "earlier file of that name\n");
-  CHECK(read_text(to / "a-1.csv") == "new bytes\n");
-  CHECK(read_text(to / "b.csv") == "b\n");
+  CHECK(dp::test::read_file_text(to / "a.csv") == "earlier file of that name\n");
+  CHECK(dp::test::read_file_text(to / "a-1.csv") == "new bytes\n");
+  CHECK(dp::test::read_file_text(to / "b.csv") == "b\n");
   CHECK_FALSE(fs::exists(from / "a.csv"));
   CHECK_FALSE(fs::exists(from / "b.csv"));
 }

@@ -65,6 +65,22 @@ TEST_CASE("a histogram has cumulative buckets, +Inf, sum and count") {
   CHECK(samples.at("demo_seconds_sum") == doctest::Approx(56.05));
 }
 
+TEST_CASE("the replica's constant label comes first on every series, histograms included") {
+  dp::metrics::MetricsRegistry registry;
+  registry.set_constant_labels({{"replica", "node-a-7"}});
+  registry.add("demo_files_total", {{"outcome", "loaded"}});
+  registry.set("demo_queue_depth", {}, 2);
+  registry.describe_histogram("demo_seconds", "Durations.", {1});
+  registry.observe("demo_seconds", {}, 0.5);
+  const auto samples = parse_samples(registry.render());
+  CHECK(samples.at("demo_files_total{replica=\"node-a-7\",outcome=\"loaded\"}") == 1);
+  CHECK(samples.at("demo_queue_depth{replica=\"node-a-7\"}") == 2);
+  CHECK(samples.at("demo_seconds_bucket{replica=\"node-a-7\",le=\"1\"}") == 1);
+  CHECK(samples.at("demo_seconds_count{replica=\"node-a-7\"}") == 1);
+  // Values are still read by a series' own labels.
+  CHECK(registry.value("demo_files_total", {{"outcome", "loaded"}}) == 1);
+}
+
 TEST_CASE("concurrent writers lose no increments") {
   dp::metrics::MetricsRegistry registry;
   std::vector<std::thread> threads;
