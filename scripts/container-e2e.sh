@@ -346,16 +346,19 @@ done
 [[ $replicas_up -ge 3 ]] || fail "ingest.replicas shows $replicas_up live replicas, expected 3 (app + 2 workers)"
 say "docker compose --profile scale up -d --scale worker=2: 3 replicas report in ingest.replicas ($(($(date +%s) - step)) s)"
 replica_files=60
-# Written under hidden .part names, then renamed into place all at once, as a careful producer
-# does; every file has rows of its own (distinct content).
-as_user bash -c "for i in \$(seq 1 $replica_files); do
-    { echo user_id,source_id,referred_at,campaign_code
-      for j in 1 2 3; do echo \$((7000000 + i * 10 + j)),1,2024-01-01T00:00:00Z,c1; done
-    } > imports/.user_traffic_replica_\$i.csv.part
-  done
-  for i in \$(seq 1 $replica_files); do
-    mv imports/.user_traffic_replica_\$i.csv.part imports/user_traffic_replica_\$i.csv
-  done"
+replica_rows=30000
+# Big enough (30,000 rows each) that app, which inotify tells at once, cannot load them all
+# before the polling workers' next scan; every file has rows of its own (distinct content).
+# Written outside imports/, then renamed in one after the other, as a careful producer does.
+gen=$work/replica-files
+mkdir -p "$gen"
+for i in $(seq 1 "$replica_files"); do
+  awk -v i="$i" -v n="$replica_rows" 'BEGIN { print "user_id,source_id,referred_at,campaign_code"
+    for (j = 1; j <= n; j++) printf "%d,%d,2024-01-01T00:00:00Z,c1\n", 10000000 + i * 100000 + j, j % 10 + 1 }' \
+    >"$gen/user_traffic_replica_$i.csv"
+done
+chown -R "$app_uid:$app_uid" "$gen"
+mv "$gen"/user_traffic_replica_*.csv imports/
 deadline=$(($(date +%s) + timeout_s))
 while :; do
   decided=$(psql_q "SELECT count(*) FROM ingest.files WHERE original_name LIKE 'user\_traffic\_replica\_%'")
@@ -364,7 +367,7 @@ while :; do
   sleep 1
 done
 psql_q "SELECT coalesce(replica_id, '(none)') || ': ' || count(*) || ' file(s)' FROM ingest.files
-        WHERE original_name LIKE 'user\_traffic\_replica\_%' GROUP BY 1 ORDER BY 1" |
+        WHERE original_name LIKE 'user\_traffic\_replica\_%' GROUP BY replica_id ORDER BY replica_id" |
   sed 's/^/  loaded by /'
 read -r loaded_once names without_replica replicas_used duplicates <<<"$(psql_q "
   SELECT count(*) FILTER (WHERE status = 'loaded' AND original_name LIKE 'user\_traffic\_replica\_%') || ' ' ||
