@@ -4,7 +4,9 @@
 #   1. throughput of 1, 2 and 3 replicas (watch_mode=poll, workers=2 each) on the same workload:
 #      --files files (default 300) of --rows rows each, renamed into imports/ at once; the wall
 #      time runs from the first rename to the last ledger row 'loaded'. Runs alternate between
-#      1, 2 and 3 replicas (--runs rounds), medians are reported with the load average;
+#      1, 2 and 3 replicas (--runs rounds), medians are reported with the load average; a fourth
+#      configuration, one replica with as many workers as three replicas have (6), tells what
+#      replicas add over workers;
 #   2. takeover after kill -9: replica A claims a large file (--big-rows rows) and is killed
 #      with SIGKILL while it reads it; the time until replica B logs that it claimed the file,
 #      and until the file is loaded, medians of --runs.
@@ -108,13 +110,15 @@ IMPORTS="$WORK/imports"
 mkdir -p "$IMPORTS" "$WORK/exports" "$WORK/logs" "$WORK/source" "$WORK/big"
 common=(--set "imports_dir=$IMPORTS" --set "exports_dir=$WORK/exports" --set "logs_dir=$WORK/logs"
         --set "sql_dir=$SQL_DIR" --set "http_port=0" --set "watch_mode=poll"
-        --set "poll_interval_ms=$POLL_MS" --set "settle_ms=$SETTLE_MS" --set "workers=2")
+        --set "poll_interval_ms=$POLL_MS" --set "settle_ms=$SETTLE_MS")
+WORKERS=2
 (cd "$WORK" && DB_STRING="$CONN" "$BINARY" --init-db "${common[@]}") >>"$LOG" 2>&1
 
 start_replica() { # id -> starts it in the background and waits until it watches imports/
   local id=$1 out="$WORK/$1.log"
   : >"$out"
-  (cd "$WORK" && DB_STRING="$CONN" exec "$BINARY" --watch "${common[@]}" --set "replica_id=$id") \
+  (cd "$WORK" && DB_STRING="$CONN" exec "$BINARY" --watch "${common[@]}" --set "workers=$WORKERS" \
+    --set "replica_id=$id") \
     >>"$out" 2>&1 &
   PIDS[$id]=$!
   for _ in $(seq 600); do grep -q ' workers' "$out" && return 0; sleep 0.05; done
@@ -149,8 +153,10 @@ say "workload: $FILES files of $ROWS rows ($WORKLOAD_MB MiB); takeover file: $BI
 
 # --- 1. throughput of 1, 2, 3 replicas -------------------------------------------------------
 declare -A SECONDS_OF=() LOAD_OF=()
-run_throughput() { # replicas
-  local n=$1 id t0 t1 load
+run_throughput() { # configuration: N replicas of 2 workers, or 1w6 (one replica, 6 workers)
+  local config=$1 n=$1 id t0 t1 load
+  WORKERS=2
+  if [[ $config == 1w6 ]]; then n=1; WORKERS=6; fi
   fresh_ledger
   for id in $(seq 1 "$n"); do start_replica "t$id"; done
   t0=$(now)
@@ -163,16 +169,18 @@ run_throughput() { # replicas
   [[ $(sql "SELECT count(*) FROM ingest.files") -eq $FILES ]] || { say "ledger rows != $FILES"; exit 1; }
   stop_all
   find "$IMPORTS/.processed" -type f -name '*.csv' -exec mv -t "$WORK/source/" {} +
-  SECONDS_OF[$n]+="$(elapsed "$t0" "$t1") "
-  LOAD_OF[$n]+="$load "
-  say "  $n replica(s): $(elapsed "$t0" "$t1") s, load average $load"
+  WORKERS=2
+  SECONDS_OF[$config]+="$(elapsed "$t0" "$t1") "
+  LOAD_OF[$config]+="$load "
+  say "  $config: $(elapsed "$t0" "$t1") s, load average $load"
 }
 say "throughput, $RUNS round(s):"
 for round in $(seq 1 "$RUNS"); do
-  case $((round % 3)) in
-    1) order="1 2 3" ;;
-    2) order="2 3 1" ;;
-    *) order="3 1 2" ;;
+  case $((round % 4)) in
+    1) order="1 2 3 1w6" ;;
+    2) order="2 3 1w6 1" ;;
+    3) order="3 1w6 1 2" ;;
+    *) order="1w6 1 2 3" ;;
   esac
   for n in $order; do run_throughput "$n"; done
 done
@@ -211,13 +219,15 @@ done
 # --- report ----------------------------------------------------------------------------------
 echo
 echo "Replicas on one imports/, $FILES files x $ROWS rows ($WORKLOAD_MB MiB), poll_interval_ms=$POLL_MS,"
-echo "settle_ms=$SETTLE_MS, workers=2 per replica, $(nproc) cores; medians of $RUNS alternating runs"
+echo "settle_ms=$SETTLE_MS, $(nproc) cores; medians of $RUNS alternating runs"
 echo
-echo "| replicas | wall (median) | files/s | rows/s | runs (s) | load average after each run |"
+echo "| replicas x workers | wall (median) | files/s | rows/s | runs (s) | load average after each run |"
 echo "|---|---|---|---|---|---|"
-for n in 1 2 3; do
+for n in 1 2 3 1w6; do
   med=$(tr ' ' '\n' <<<"${SECONDS_OF[$n]}" | grep . | median)
-  printf '| %d | %.2f s | %.0f | %.0f | %s | %s |\n' "$n" "$med" \
+  label="$n x 2"
+  [[ $n == 1w6 ]] && label="1 x 6"
+  printf '| %s | %.2f s | %.0f | %.0f | %s | %s |\n' "$label" "$med" \
     "$(awk -v f="$FILES" -v s="$med" 'BEGIN { print f / s }')" \
     "$(awk -v f="$FILES" -v r="$ROWS" -v s="$med" 'BEGIN { print f * r / s }')" \
     "${SECONDS_OF[$n]% }" "${LOAD_OF[$n]% }"
