@@ -87,6 +87,8 @@ TEST_CASE("3 replicas, 600 files, one killed half-way: each file loaded once, re
 
   // One reader per file. The exception is a file the killed replica was reading when it died
   // (its load never committed): the replica that took it over read it once more.
+  // Without claims every replica would read every file it saw (issue 15: 2 replicas, 40 files,
+  // 36 duplicate rows).
   const auto& first_r2 = replicas.logs().at(1);
   REQUIRE(first_r2.replica == "r2");
   const auto killed_log = read_file_text(first_r2.file);
@@ -103,7 +105,9 @@ TEST_CASE("3 replicas, 600 files, one killed half-way: each file loaded once, re
   int read_twice = 0;
   for (const auto& [name, count] : reads) {
     INFO(name << " was read " << count << " times");
-    CHECK(count == (interrupted.count(name) != 0 ? 2 : 1));
+    // A file the killed replica committed but had not logged yet is only moved by the next
+    // claimer (read once); one it was still reading is read again (twice).
+    CHECK((count == 1 || (count == 2 && interrupted.count(name) != 0)));
     read_twice += count > 1 ? 1 : 0;
   }
   MESSAGE(read_twice << " file(s) read twice, each one the killed replica's unfinished load");
