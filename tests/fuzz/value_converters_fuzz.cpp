@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "core/csv/utf8.hpp"
-#include "core/table/copy_row_writer.hpp"
 #include "core/pipeline/model_converter.hpp"
+#include "core/table/copy_row_writer.hpp"
 #include "core/table/table_model.hpp"
 #include "core/table/value_parsers.hpp"
 #include "tests/fuzz/fuzz_support.hpp"

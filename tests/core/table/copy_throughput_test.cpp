@@ -16,9 +16,9 @@
 
 #include "core/db/copy_sink.hpp"
 #include "core/db/libpq_connection.hpp"
+#include "core/pipeline/model_converter.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
-#include "core/pipeline/model_converter.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace {
