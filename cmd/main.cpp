@@ -48,6 +48,8 @@ int run_mode(const dp::cmd::CommandLine& command_line, const dp::config::Setting
       return dp::cmd::run_health(settings);
     case Mode::kGenerate:
       return run_generate(command_line.generate);
+    case Mode::kKinds:
+      return dp::cmd::run_kinds(settings);
     case Mode::kHelp:
     case Mode::kVersion:
       break;
@@ -93,6 +95,11 @@ int main(int argc, char** argv) {
 
   try {
     return run_mode(command_line, loaded.settings);
+  } catch (const dp::config::ConfigError& error) {
+    // A kind file that cannot be used (it names the file, line and key) is configuration.
+    std::cerr << "dataprocessor: configuration error: " << error.what() << "\n";
+    spdlog::critical("{}", error.what());
+    return dp::cmd::kExitUsage;
   } catch (const dp::db::FatalConnectError& error) {
     spdlog::critical("{}", error.what());
   } catch (const dp::db::MigrationError& error) {

@@ -14,8 +14,8 @@
 namespace dp::cmd {
 
 int run_watch(const config::Settings& settings) {
-  pipeline::PipelineRegistry registry;
-  pipelines::register_all_pipelines(registry);
+  const auto kinds = pipelines::load_kinds(settings.kinds_dir);
+  const pipeline::PipelineRegistry& registry = *kinds;
   DatabaseSession session(settings);
   if (settings.init_db) {
     session.migrate();

@@ -102,6 +102,10 @@ std::shared_ptr<const pipeline::PipelineRegistry> make_registry(
   return registry;
 }
 
+std::shared_ptr<const pipeline::PipelineRegistry> load_kinds(const fs::path& kinds_dir) {
+  return make_registry(read_kinds(kinds_dir));
+}
+
 void register_all_pipelines(pipeline::PipelineRegistry& registry) {
   for (const auto& kind : read_kinds({})) {
     registry.add(std::make_unique<DeclaredPipeline>(kind));

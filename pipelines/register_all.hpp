@@ -30,6 +30,10 @@ std::vector<std::shared_ptr<const KindDeclaration>> read_kinds(
 std::shared_ptr<const pipeline::PipelineRegistry> make_registry(
     const std::vector<std::shared_ptr<const KindDeclaration>>& kinds);
 
+/// read_kinds and make_registry: the kinds a run of the service works with.
+std::shared_ptr<const pipeline::PipelineRegistry> load_kinds(
+    const std::filesystem::path& kinds_dir);
+
 /// Adds the built-in kinds to `registry` (tests and tools that take no kinds_dir).
 void register_all_pipelines(pipeline::PipelineRegistry& registry);
 
