@@ -69,6 +69,8 @@ class Pipeline {
   /// does not; empty when the kind cannot be told by its header.
   virtual std::vector<std::string> header_signature() const { return {}; }
   virtual CsvDialect dialect() const { return {}; }
+  /// Where the kind is declared (its file), for messages and the schema-change ledger.
+  virtual std::string source() const { return {}; }
   /// The staging table this kind loads into, declared once with the kind.
   virtual const table::TableModel& staging_model() const = 0;
   /// Builds the per-file converter from the header (nullptr for headerless dialects).

@@ -22,6 +22,7 @@ class DeclaredPipeline final : public pipeline::Pipeline {
     return declaration_->header_signature;
   }
   pipeline::CsvDialect dialect() const override { return declaration_->dialect; }
+  std::string source() const override { return declaration_->source; }
   const table::TableModel& staging_model() const override { return declaration_->model; }
   std::unique_ptr<pipeline::RowConverter> make_converter(
       const pipeline::FileContext& file, const std::vector<std::string>* header,
