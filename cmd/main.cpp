@@ -15,11 +15,14 @@
 #include "core/db/migrations.hpp"
 #include "core/log/logging.hpp"
 #include "pipelines/generators.hpp"
+#include "pipelines/register_all.hpp"
 
 namespace {
 
-int run_generate(const dp::cmd::GenerateOptions& options) {
+int run_generate(const dp::cmd::GenerateOptions& options, const dp::config::Settings& settings) {
+  const auto kinds = dp::pipelines::load_kinds(settings.kinds_dir);
   dp::pipelines::GenerateRequest request;
+  request.kinds = kinds.get();
   request.kind = options.kind;
   request.rows = options.rows;
   request.out = options.out;
@@ -47,7 +50,7 @@ int run_mode(const dp::cmd::CommandLine& command_line, const dp::config::Setting
     case Mode::kHealth:
       return dp::cmd::run_health(settings);
     case Mode::kGenerate:
-      return run_generate(command_line.generate);
+      return run_generate(command_line.generate, settings);
     case Mode::kKinds:
       return dp::cmd::run_kinds(settings);
     case Mode::kHelp:
