@@ -198,6 +198,16 @@ class ModelConverter final : public RowConverter {
 
 }  // namespace
 
+std::string header_key(std::string_view name) {
+  std::string key(trim(name));
+  for (char& c : key) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c + 32);
+    }
+  }
+  return key;
+}
+
 std::optional<std::string> write_value(const ColumnModel& column, std::string_view text,
                                        CopyRowWriter& out) {
   if (auto failure = convert_value(column, text, out)) {

@@ -32,6 +32,10 @@ std::optional<csv::RowError> write_field(const ColumnModel& column, const csv::C
 /// so that every kind words and classifies that failure the same way.
 std::optional<csv::RowError> check_field_count(const csv::CsvRow& row, std::size_t expected);
 
+/// A header name as every kind matches it: a leading BOM and surrounding blanks dropped, ASCII
+/// letters lower-cased, so that `" User_ID"` and `user_id` name one column.
+std::string header_key(std::string_view name);
+
 /// For each model column with a `source`, the index of the CSV field it comes from; -1 for
 /// derived columns. With a header, names match case-insensitively after trimming; without one,
 /// model columns with a source take fields in order. Throws FileRejected naming a
