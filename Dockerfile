@@ -39,7 +39,7 @@ ARG APP_GID=1000
 RUN groupadd --gid "${APP_GID}" app \
  && useradd --uid "${APP_UID}" --gid "${APP_GID}" --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin app \
- && mkdir -p /app/imports /app/exports /app/logs \
+ && mkdir -p /app/imports /app/exports /app/logs /app/kinds \
  && chown app:app /app/imports /app/exports /app/logs
 COPY --from=build /build/dataprocessor /usr/local/bin/dataprocessor
 # The installed layout: the binary finds its SQL in <bin>/../share/dataprocessor/sql.
@@ -53,7 +53,8 @@ USER app
 ENV HTTP_BIND=0.0.0.0
 # Exports, rejects, reports and logs hold raw rows: owner `app` and group `app` (APP_GID) only.
 ENV OUTPUT_MODE=0640
-VOLUME ["/app/imports", "/app/exports", "/app/logs"]
+# /app/kinds holds user kind files (kinds_dir); the service only reads it.
+VOLUME ["/app/imports", "/app/exports", "/app/logs", "/app/kinds"]
 EXPOSE 8080
 STOPSIGNAL SIGTERM
 HEALTHCHECK --interval=30s --timeout=5s --retries=3 \

@@ -35,6 +35,7 @@ const std::vector<OptionSpec>& option_table() {
       {"--status", false, Mode::kStatus, {}, false},
       {"--generate", true, Mode::kGenerate, {}, false},
       {"--health", false, Mode::kHealth, {}, false},
+      {"--kinds", false, Mode::kKinds, {}, false},
       {"--full", false, std::nullopt, {Mode::kPipeline}, false},
       {"--json", false, std::nullopt, {Mode::kStatus}, false},
       {"--limit", true, std::nullopt, {Mode::kIngest, Mode::kCheck}, false},
@@ -163,6 +164,8 @@ std::string_view mode_flag(Mode mode) {
       return "--generate";
     case Mode::kHealth:
       return "--health";
+    case Mode::kKinds:
+      return "--kinds";
     case Mode::kHelp:
       return "--help";
     case Mode::kVersion:

@@ -22,6 +22,7 @@ enum class Mode {
   kInitDb,    ///< apply migrations
   kStatus,    ///< print the ledger summary
   kGenerate,  ///< write synthetic files of a kind
+  kKinds,     ///< list every kind (built-in and kinds_dir) with its source file
   kHealth,    ///< ask the running service's /healthz (Docker HEALTHCHECK)
   kHelp,      ///< print usage and settings
   kVersion,   ///< print the version

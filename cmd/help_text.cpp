@@ -22,6 +22,7 @@ Modes (exactly one; --watch when none is given):
                                write synthetic files of a kind (R deliberately bad rows;
                                seed 1 by default, so runs are reproducible)
   --health                     ask the running service's /healthz (exit 0 when healthy)
+  --kinds                      list every kind (built-in and kinds_dir) with its source file
 
 Options:
   --limit N                    with --ingest/--check: only the first N data rows of each file

@@ -68,8 +68,8 @@ void show_progress(const ingest::LoadProgress& progress) {
 
 int run_ingest(const config::Settings& settings, const CommandLine& command_line) {
   const bool check = command_line.mode == Mode::kCheck;
-  pipeline::PipelineRegistry registry;
-  pipelines::register_all_pipelines(registry);
+  const auto kinds = pipelines::load_kinds(settings.kinds_dir);
+  const pipeline::PipelineRegistry& registry = *kinds;
   DatabaseSession session(settings);
   if (settings.init_db) {
     session.migrate();
@@ -115,8 +115,8 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
 }
 
 int run_init_db(const config::Settings& settings) {
-  pipeline::PipelineRegistry registry;
-  pipelines::register_all_pipelines(registry);
+  const auto kinds = pipelines::load_kinds(settings.kinds_dir);
+  const pipeline::PipelineRegistry& registry = *kinds;
   DatabaseSession session(settings);
   session.migrate();
   session.ensure_staging(registry);

@@ -15,11 +15,14 @@
 #include "core/db/migrations.hpp"
 #include "core/log/logging.hpp"
 #include "pipelines/generators.hpp"
+#include "pipelines/register_all.hpp"
 
 namespace {
 
-int run_generate(const dp::cmd::GenerateOptions& options) {
+int run_generate(const dp::cmd::GenerateOptions& options, const dp::config::Settings& settings) {
+  const auto kinds = dp::pipelines::load_kinds(settings.kinds_dir);
   dp::pipelines::GenerateRequest request;
+  request.kinds = kinds.get();
   request.kind = options.kind;
   request.rows = options.rows;
   request.out = options.out;
@@ -47,7 +50,9 @@ int run_mode(const dp::cmd::CommandLine& command_line, const dp::config::Setting
     case Mode::kHealth:
       return dp::cmd::run_health(settings);
     case Mode::kGenerate:
-      return run_generate(command_line.generate);
+      return run_generate(command_line.generate, settings);
+    case Mode::kKinds:
+      return dp::cmd::run_kinds(settings);
     case Mode::kHelp:
     case Mode::kVersion:
       break;
@@ -93,6 +98,11 @@ int main(int argc, char** argv) {
 
   try {
     return run_mode(command_line, loaded.settings);
+  } catch (const dp::config::ConfigError& error) {
+    // A kind file that cannot be used (it names the file, line and key) is configuration.
+    std::cerr << "dataprocessor: configuration error: " << error.what() << "\n";
+    spdlog::critical("{}", error.what());
+    return dp::cmd::kExitUsage;
   } catch (const dp::db::FatalConnectError& error) {
     spdlog::critical("{}", error.what());
   } catch (const dp::db::MigrationError& error) {

@@ -18,5 +18,8 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
 int run_status(const config::Settings& settings, const CommandLine& command_line);
 /// `--init-db`: apply migrations and exit.
 int run_init_db(const config::Settings& settings);
+/// `--kinds`: every kind the service would load (built-in and kinds_dir), with its patterns,
+/// staging table and source file; exit 2 when a kind file is invalid.
+int run_kinds(const config::Settings& settings);
 
 }  // namespace dp::cmd

@@ -71,8 +71,8 @@ int run_pipeline(const config::Settings& settings, const CommandLine& command_li
     return kExitWorkFailed;
   }
 
-  pipeline::PipelineRegistry registry;
-  pipelines::register_all_pipelines(registry);
+  const auto kinds = pipelines::load_kinds(settings.kinds_dir);
+  const pipeline::PipelineRegistry& registry = *kinds;
   DatabaseSession session(settings);
   if (settings.init_db) {
     session.migrate();

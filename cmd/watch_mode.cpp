@@ -1,3 +1,5 @@
+#include <functional>
+#include <memory>
 #include <utility>
 
 #include <spdlog/spdlog.h>
@@ -6,6 +8,7 @@
 
 #include "cmd/database_session.hpp"
 #include "cmd/ingest_options.hpp"
+#include "cmd/kind_reloader.hpp"
 #include "cmd/modes.hpp"
 #include "cmd/service_operations.hpp"
 #include "core/ingest/ingest_service.hpp"
@@ -14,17 +17,32 @@
 namespace dp::cmd {
 
 int run_watch(const config::Settings& settings) {
-  pipeline::PipelineRegistry registry;
-  pipelines::register_all_pipelines(registry);
+  auto kinds =
+      std::make_shared<pipeline::ActiveRegistry>(pipelines::load_kinds(settings.kinds_dir));
   DatabaseSession session(settings);
   if (settings.init_db) {
     session.migrate();
   }
-  session.ensure_staging(registry);
+  session.ensure_staging(*kinds->current());
 
   boost::asio::io_context io;
   ingest::IngestService service(
-      io, registry, service_options_from(settings, session.conninfo(), session.display_name()));
+      io, kinds, service_options_from(settings, session.conninfo(), session.display_name()));
+  KindReloader reloader(
+      settings.kinds_dir, kinds,
+      [&session](const pipeline::PipelineRegistry& registry) { session.ensure_staging(registry); });
+  boost::asio::signal_set hangups(io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangups.async_wait([&](const boost::system::error_code& error, int) {
+      if (error) {
+        return;
+      }
+      spdlog::info("received SIGHUP; re-reading the kinds in {}", settings.kinds_dir.string());
+      reloader.request();
+      await_hangup();
+    });
+  };
+  await_hangup();
   ServiceOperations operations(io, settings, session.conninfo(), service);
   boost::asio::signal_set signals(io, SIGTERM, SIGINT);
   signals.async_wait([&](const boost::system::error_code& error, int signal_number) {
@@ -35,6 +53,7 @@ int run_watch(const config::Settings& settings) {
                  signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
     operations.stop();
     service.stop();
+    hangups.cancel();
   });
   service.start();
   operations.start();

@@ -8,8 +8,10 @@
 
 #include "pipelines/course_traffic/course_traffic_generator.hpp"
 #include "pipelines/generation/civil_time.hpp"
+#include "pipelines/generation/declared_generator.hpp"
 #include "pipelines/habits/habit_records_generator.hpp"
 #include "pipelines/job_titles/title_data_generator.hpp"
+#include "pipelines/register_all.hpp"
 #include "pipelines/support_desk/support_desk_generator.hpp"
 
 namespace dp::pipelines {
@@ -59,7 +61,10 @@ Files support_desk(const gen::GeneratorContext& context, std::uint64_t cases,
   return files;
 }
 
-const std::vector<std::pair<std::string_view, Generator>>& generators() {
+/// The hand-tuned generators, which shape realistic data (the samples' distributions, consistent
+/// sets of files): by kind name, then the subjects. A declared kind without an entry here gets
+/// generate_declared; this table is the only list of names besides the declared kinds.
+const std::vector<std::pair<std::string_view, Generator>>& tuned_generators() {
   static const std::vector<std::pair<std::string_view, Generator>> table = {
       {"user_traffic",
        [](const auto& c, auto rows, auto bad) {
@@ -122,23 +127,46 @@ const std::vector<std::pair<std::string_view, Generator>>& generators() {
   return table;
 }
 
+const pipeline::PipelineRegistry& kinds_of(const GenerateRequest& request) {
+  static const pipeline::PipelineRegistry built_in = [] {
+    pipeline::PipelineRegistry registry;
+    register_all_pipelines(registry);
+    return registry;
+  }();
+  return request.kinds != nullptr ? *request.kinds : built_in;
+}
+
+const Generator* tuned_generator(std::string_view name) {
+  const auto& table = tuned_generators();
+  const auto found = std::find_if(table.begin(), table.end(),
+                                  [&](const auto& entry) { return entry.first == name; });
+  return found == table.end() ? nullptr : &found->second;
+}
+
 }  // namespace
 
-std::vector<std::string> generator_names() {
+std::vector<std::string> generator_names(const pipeline::PipelineRegistry* kinds) {
+  GenerateRequest request;
+  request.kinds = kinds;
   std::vector<std::string> names;
-  for (const auto& [name, generator] : generators()) {
-    names.emplace_back(name);
+  for (const auto& kind : kinds_of(request).all()) {
+    names.emplace_back(kind->name());
+  }
+  for (const auto& [name, generator] : tuned_generators()) {
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      names.emplace_back(name);
+    }
   }
   return names;
 }
 
 std::vector<GeneratedFile> generate_files(const GenerateRequest& request) {
-  const auto& table = generators();
-  const auto found = std::find_if(table.begin(), table.end(),
-                                  [&](const auto& entry) { return entry.first == request.kind; });
-  if (found == table.end()) {
+  const Generator* tuned = tuned_generator(request.kind);
+  const pipeline::Pipeline* kind = kinds_of(request).find(request.kind);
+  const KindDeclaration* declared = kind != nullptr ? declaration_of(*kind) : nullptr;
+  if (tuned == nullptr && declared == nullptr) {
     std::string known;
-    for (const auto& [name, generator] : table) {
+    for (const std::string& name : generator_names(request.kinds)) {
       known += known.empty() ? "" : ", ";
       known += name;
     }
@@ -156,7 +184,10 @@ std::vector<GeneratedFile> generate_files(const GenerateRequest& request) {
   context.seed = request.seed;
   context.show_progress = request.show_progress;
   try {
-    return found->second(context, request.rows, request.bad_rows);
+    if (tuned != nullptr) {
+      return (*tuned)(context, request.rows, request.bad_rows);
+    }
+    return {gen::generate_declared(context, *declared, request.rows, request.bad_rows)};
   } catch (const GenerateUsageError&) {
     throw;
   } catch (const std::invalid_argument& error) {

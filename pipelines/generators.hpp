@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/pipeline/pipeline_registry.hpp"
 #include "pipelines/generation/generated_csv_file.hpp"
 
 namespace dp::pipelines {
@@ -13,8 +14,8 @@ namespace dp::pipelines {
 /// What `dataprocessor --generate KIND --rows N --out DIR [--seed S] [--bad-rows R]` asks for;
 /// main.cpp copies cmd::GenerateOptions into it and calls run_generator.
 struct GenerateRequest {
-  /// A pipeline kind (`user_traffic`, ...) or a subject that writes a consistent set of files
-  /// (`course_traffic`, `support_desk`, `job_titles`, `habits`).
+  /// A declared kind (built-in or from kinds_dir) or a subject that writes a consistent set of
+  /// files (`course_traffic`, `support_desk`, `job_titles`, `habits`).
   std::string kind;
   /// Data rows of the kind's file; for a subject, of its main file (see docs/file-kinds.md).
   std::uint64_t rows = 0;
@@ -25,6 +26,8 @@ struct GenerateRequest {
   std::uint64_t bad_rows = 0;
   /// Draw a progress line on stderr when stderr is a terminal.
   bool show_progress = true;
+  /// The kinds in force (built-in and kinds_dir); null: the built-in kinds.
+  const pipeline::PipelineRegistry* kinds = nullptr;
 };
 
 using gen::GeneratedFile;
@@ -43,7 +46,8 @@ std::vector<GeneratedFile> generate_files(const GenerateRequest& request);
 /// the exit code (0 done, 1 I/O failure, 2 bad request).
 int run_generator(const GenerateRequest& request);
 
-/// Every name --generate accepts: the pipeline kinds, then the subjects.
-std::vector<std::string> generator_names();
+/// Every name --generate accepts: the declared kinds of `kinds` (null: the built-in ones; each
+/// has a generator, hand-tuned or generate_declared), then the subjects.
+std::vector<std::string> generator_names(const pipeline::PipelineRegistry* kinds = nullptr);
 
 }  // namespace dp::pipelines

@@ -298,6 +298,10 @@ std::vector<SettingSpec> build_table() {
                             "migrations, warehouse steps and analysis views; empty = the sql/ "
                             "built or installed beside the executable"},
                            &S::sql_dir, true));
+  t.push_back(path_setting({"kinds_dir", kFolders,
+                            "user kind files (*.toml) loaded beside the built-in kinds; re-read "
+                            "on SIGHUP"},
+                           &S::kinds_dir));
 
   t.push_back(
       integer_setting({"workers", kIngest, "files loaded in parallel"}, &S::workers, 1, 64));

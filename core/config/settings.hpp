@@ -76,6 +76,9 @@ struct Settings {
   /// Migrations, warehouse steps and analysis views. Empty (the default): the sql/ shipped beside
   /// the executable (see shipped_files.hpp), so the binary works from any working folder.
   std::filesystem::path sql_dir;
+  /// Folder of user kind files (`*.toml`) loaded beside the built-in kinds at start-up and
+  /// re-read on SIGHUP, so that a new feed needs no rebuild; a missing folder holds no kinds.
+  std::filesystem::path kinds_dir = "kinds";
 
   // Ingest.
   /// Files loaded in parallel; one COPY stream keeps one PostgreSQL core busy.

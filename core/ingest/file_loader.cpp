@@ -267,7 +267,10 @@ std::string display_name(const fs::path& path) {
 }
 
 FileLoader::FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options)
-    : registry_(registry), options_(std::move(options)) {}
+    : FileLoader(pipeline::ActiveRegistry::fixed(registry), std::move(options)) {}
+
+FileLoader::FileLoader(std::shared_ptr<const pipeline::ActiveRegistry> kinds, LoadOptions options)
+    : kinds_(std::move(kinds)), options_(std::move(options)) {}
 
 LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& path,
                              const FileClaim* claim) const {
@@ -332,7 +335,9 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
   };
 
   ensure_unchanged();
-  const auto chosen = dispatch(registry_, path, [&] { return opened->input(); });
+  // Held until the load ends: a re-read of the kinds cannot pull this file's kind away.
+  const auto registry = kinds_->current();
+  const auto chosen = dispatch(*registry, path, [&] { return opened->input(); });
   if (chosen.pipeline == nullptr) {
     return record_failure(chosen.reason, nullptr, LoadStatus::kQuarantined);
   }

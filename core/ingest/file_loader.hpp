@@ -5,6 +5,7 @@
 #include "core/db/libpq_connection.hpp"
 #include "core/ingest/file_claim.hpp"
 #include "core/ingest/load_types.hpp"
+#include "core/pipeline/active_registry.hpp"
 #include "core/pipeline/pipeline_registry.hpp"
 
 namespace dp::ingest {
@@ -14,6 +15,8 @@ namespace dp::ingest {
 class FileLoader {
  public:
   FileLoader(const pipeline::PipelineRegistry& registry, LoadOptions options);
+  /// Loads with whatever kinds are in force when each load starts (watch mode, SIGHUP).
+  FileLoader(std::shared_ptr<const pipeline::ActiveRegistry> kinds, LoadOptions options);
 
   /// Fingerprints, dispatches, streams and commits `path` on `connection`. A bad file is an
   /// outcome (failed/quarantined, recorded in the ledger), never an exception. Throws RetryLater
@@ -24,7 +27,7 @@ class FileLoader {
                    const FileClaim* claim = nullptr) const;
 
  private:
-  const pipeline::PipelineRegistry& registry_;
+  std::shared_ptr<const pipeline::ActiveRegistry> kinds_;
   LoadOptions options_;
 };
 

@@ -31,11 +31,11 @@ namespace fs = std::filesystem;
 namespace asio = boost::asio;
 
 struct IngestService::Impl {
-  Impl(asio::io_context& io_context, const pipeline::PipelineRegistry& registry,
+  Impl(asio::io_context& io_context, std::shared_ptr<const pipeline::ActiveRegistry> kinds,
        IngestServiceOptions service_options)
       : io(io_context),
         options(std::move(service_options)),
-        loader(registry, with_cancel(options.load)),
+        loader(std::move(kinds), with_cancel(options.load)),
         watcher(io_context, options.watch, callbacks()) {}
 
   LoadOptions with_cancel(LoadOptions load) {
@@ -533,7 +533,12 @@ struct IngestService::Impl {
 
 IngestService::IngestService(asio::io_context& io, const pipeline::PipelineRegistry& registry,
                              IngestServiceOptions options)
-    : impl_(std::make_unique<Impl>(io, registry, std::move(options))) {}
+    : IngestService(io, pipeline::ActiveRegistry::fixed(registry), std::move(options)) {}
+
+IngestService::IngestService(asio::io_context& io,
+                             std::shared_ptr<const pipeline::ActiveRegistry> kinds,
+                             IngestServiceOptions options)
+    : impl_(std::make_unique<Impl>(io, std::move(kinds), std::move(options))) {}
 
 IngestService::~IngestService() {
   try {

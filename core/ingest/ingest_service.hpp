@@ -10,6 +10,7 @@
 
 #include "core/ingest/file_mover.hpp"
 #include "core/ingest/load_types.hpp"
+#include "core/pipeline/active_registry.hpp"
 #include "core/pipeline/pipeline_registry.hpp"
 #include "core/watch/file_watcher.hpp"
 
@@ -67,6 +68,9 @@ struct IngestCounters {
 class IngestService {
  public:
   IngestService(boost::asio::io_context& io, const pipeline::PipelineRegistry& registry,
+                IngestServiceOptions options);
+  /// Loads each file with the kinds in force when its load starts (replaced on SIGHUP).
+  IngestService(boost::asio::io_context& io, std::shared_ptr<const pipeline::ActiveRegistry> kinds,
                 IngestServiceOptions options);
   /// Stops and joins the workers; never throws.
   ~IngestService();

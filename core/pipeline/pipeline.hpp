@@ -22,7 +22,7 @@ namespace dp::pipeline {
 struct CsvDialect {
   char delimiter = ',';
   char quote = '"';
-  /// Whether the first record is a header (support-desk extracts have none).
+  /// Whether the first record is a header (some feeds have none).
   bool has_header = true;
 };
 
@@ -56,11 +56,12 @@ class RowConverter {
 };
 
 /// A file kind: how to recognise its files, read them, and where their rows go. Core knows only
-/// this interface; each kind lives in pipelines/<kind>/ and is listed in register_all.cpp.
+/// this interface; the kinds themselves are declared as data outside core and registered at
+/// start-up.
 class Pipeline {
  public:
   virtual ~Pipeline() = default;
-  /// Stable kind name used in the ledger, metrics and settings (e.g. "user_traffic").
+  /// Stable kind name used in the ledger, metrics and settings.
   virtual std::string_view name() const = 0;
   /// Case-insensitive globs matched against the file name (without `.gz`).
   virtual std::vector<std::string> file_patterns() const = 0;
@@ -68,7 +69,9 @@ class Pipeline {
   /// does not; empty when the kind cannot be told by its header.
   virtual std::vector<std::string> header_signature() const { return {}; }
   virtual CsvDialect dialect() const { return {}; }
-  /// The staging table this kind loads into, declared once in models/.
+  /// Where the kind is declared (its file), for messages and the schema-change ledger.
+  virtual std::string source() const { return {}; }
+  /// The staging table this kind loads into, declared once with the kind.
   virtual const table::TableModel& staging_model() const = 0;
   /// Builds the per-file converter from the header (nullptr for headerless dialects).
   /// Throws FileRejected when the file cannot be loaded at all.

@@ -9,8 +9,8 @@
 
 namespace dp::pipeline {
 
-/// The kinds this build knows, filled once at start-up by pipelines/register_all.cpp; core asks
-/// it which kind a file is without knowing any kind itself.
+/// The kinds in force, filled by the kind loader at start-up (and built anew when the kinds are
+/// re-read); core asks it which kind a file is without knowing any kind itself.
 class PipelineRegistry {
  public:
   /// Adds a kind; a second kind with the same name is a programming error and throws.

@@ -16,7 +16,7 @@ namespace dp::pipelines {
 csv::RowError make_row_error(const csv::CsvRow& row, csv::RowErrorKind kind, std::string column,
                              std::string value, std::string message);
 
-/// Rejects a row whose field count is outside [min_fields, max_fields] (table::check_field_count
+/// Rejects a row whose field count is outside [min_fields, max_fields] (pipeline::check_field_count
 /// for kinds whose rows may be shorter), with the same message shape ("expected 2 to 21 columns,
 /// found 1").
 std::optional<csv::RowError> check_field_range(const csv::CsvRow& row, std::size_t min_fields,

@@ -62,9 +62,9 @@ void write_small_file(const std::filesystem::path& path, std::string_view conten
 
 /// Whether a field must be quoted to read back as itself; a plain loop, since find_first_of
 /// runs one memchr per character sought and fields are short.
-bool needs_quotes(std::string_view field) {
+bool needs_quotes(std::string_view field, const CsvFileStyle& style) {
   for (const char c : field) {
-    if (c == ',' || c == '"' || c == '\r' || c == '\n') {
+    if (c == style.delimiter || c == style.quote || c == '\r' || c == '\n') {
       return true;
     }
   }
@@ -129,7 +129,7 @@ GeneratedCsvFile::~GeneratedCsvFile() {
 void GeneratedCsvFile::write_header(std::span<const std::string_view> names) {
   for (std::size_t i = 0; i < names.size(); ++i) {
     if (i > 0) {
-      buffer_ += ',';
+      buffer_ += style_.delimiter;
     }
     append_field(names[i]);
   }
@@ -144,7 +144,7 @@ void GeneratedCsvFile::write_row(std::vector<std::string>& fields) {
   }
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) {
-      buffer_ += ',';
+      buffer_ += style_.delimiter;
     }
     append_field(fields[i]);
   }
@@ -156,19 +156,19 @@ void GeneratedCsvFile::write_row(std::vector<std::string>& fields) {
 }
 
 void GeneratedCsvFile::append_field(std::string_view field) {
-  const bool quote = style_.quote_all || needs_quotes(field);
+  const bool quote = style_.quote_all || needs_quotes(field, style_);
   if (!quote) {
     buffer_.append(field);
     return;
   }
-  buffer_ += '"';
+  buffer_ += style_.quote;
   for (const char c : field) {
-    if (c == '"') {
-      buffer_ += '"';
+    if (c == style_.quote) {
+      buffer_ += style_.quote;
     }
     buffer_ += c;
   }
-  buffer_ += '"';
+  buffer_ += style_.quote;
 }
 
 void GeneratedCsvFile::end_line() {

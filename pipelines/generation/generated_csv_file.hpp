@@ -38,6 +38,9 @@ struct CsvFileStyle {
   bool quote_all = false;
   /// CRLF line ends (support desk, habit dumps), else LF.
   bool crlf = false;
+  /// Field delimiter and quote character (a declared kind's dialect).
+  char delimiter = ',';
+  char quote = '"';
 };
 
 /// A generated CSV file written in constant memory: rows go through a 1 MiB buffer into a

@@ -51,11 +51,15 @@ std::string file_name_for(const pipeline::Pipeline& kind, std::uint8_t config) {
   return out;
 }
 
-/// The header a well-formed file of this kind starts with: its sourced columns in model order.
+/// The header a well-formed file of this kind starts with: its sourced columns in model order,
+/// each header name once (two columns may read one field).
 std::string canonical_header(const pipeline::Pipeline& kind) {
   std::string header;
+  std::vector<std::string> named;
   for (const table::ColumnModel& column : kind.staging_model().columns) {
-    if (!column.source.empty()) {
+    if (!column.source.empty() &&
+        std::find(named.begin(), named.end(), column.source) == named.end()) {
+      named.push_back(column.source);
       header += (header.empty() ? "" : std::string(1, kind.dialect().delimiter)) + column.source;
     }
   }

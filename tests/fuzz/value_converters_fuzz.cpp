@@ -11,8 +11,8 @@
 #include <string_view>
 
 #include "core/csv/utf8.hpp"
+#include "core/pipeline/model_converter.hpp"
 #include "core/table/copy_row_writer.hpp"
-#include "core/table/model_converter.hpp"
 #include "core/table/table_model.hpp"
 #include "core/table/value_parsers.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
@@ -185,7 +185,7 @@ void check_write_value(std::string_view text, std::uint8_t config) {
   writer.begin_row(2);
   writer.put_null();
   const std::size_t before = writer.complete_bytes().size();
-  const auto error = table::write_value(column, text, writer);
+  const auto error = pipeline::write_value(column, text, writer);
   if (error) {
     require(!error->empty(), "a rejected value without a message");
     writer.abandon_row();

@@ -1,5 +1,7 @@
 -- --full: empty every warehouse table (and restart their surrogate keys) so the following steps
--- rebuild the warehouse from all loaded staging data; the -1 members are put back.
+-- rebuild the warehouse from all loaded staging data; the -1 members are put back. The tables
+-- are every table of the warehouse schema (the first of the step's search_path) in the catalog,
+-- so a new subject's tables are emptied too and this file needs no edit for a new kind.
 -- --incremental: nothing to do. Bookkeeping tables (etl_*) are never emptied.
 
 -- JIT compilation costs more than it saves on these statements (their row estimates
@@ -7,12 +9,21 @@
 SET LOCAL jit = off;
 
 DO $$
+DECLARE
+  warehouse_tables text;
 BEGIN
   IF current_setting('dp.run_mode') = 'full' THEN
-    TRUNCATE fact_referral, fact_marketing_daily, bridge_job_title_related, fact_habit_record,
-             agg_daily, fact_case, dim_traffic_source, dim_job_title, dim_habit, dim_category,
-             dim_user, dim_analyst, dim_product, dim_priority, dim_date, job_title_source_rows
-      RESTART IDENTITY;
+    SELECT string_agg(format('%I.%I', n.nspname, c.relname), ', ' ORDER BY c.relname)
+      INTO warehouse_tables
+      FROM pg_class c
+      JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE n.nspname = current_schema()
+       AND c.relkind IN ('r', 'p')
+       AND NOT c.relispartition
+       AND c.relname NOT LIKE 'etl\_%';
+    IF warehouse_tables IS NOT NULL THEN
+      EXECUTE 'TRUNCATE ' || warehouse_tables || ' RESTART IDENTITY';
+    END IF;
     PERFORM dw_insert_unknown_members();
   ELSIF current_setting('dp.run_mode') <> 'incremental' THEN
     RAISE EXCEPTION 'dp.run_mode must be incremental or full, not "%"',

@@ -2,9 +2,9 @@
 
 #include <memory>
 
+#include "core/pipeline/model_converter.hpp"
 #include "core/pipeline/pipeline.hpp"
 #include "core/pipeline/pipeline_registry.hpp"
-#include "core/table/model_converter.hpp"
 
 namespace dp::test {
 
@@ -25,7 +25,7 @@ class PeoplePipeline : public pipeline::Pipeline {
   std::unique_ptr<pipeline::RowConverter> make_converter(
       const pipeline::FileContext&, const std::vector<std::string>* header,
       pipeline::ExtraColumns extra) const override {
-    return table::make_model_converter(staging_model(), header, extra);
+    return pipeline::make_model_converter(staging_model(), header, extra);
   }
 };
 

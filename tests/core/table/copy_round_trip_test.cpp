@@ -12,9 +12,9 @@
 
 #include "core/db/copy_sink.hpp"
 #include "core/db/libpq_connection.hpp"
+#include "core/pipeline/model_converter.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
-#include "core/table/model_converter.hpp"
 #include "core/table/value_parsers.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -119,7 +119,7 @@ TEST_CASE("every scalar column type survives a binary COPY round trip through Po
       writer.begin_row(3);
       writer.put_int64(1);
       writer.put_int64(value.line);
-      const auto error = dp::table::write_value(model.columns[0], value.input, writer);
+      const auto error = dp::pipeline::write_value(model.columns[0], value.input, writer);
       CAPTURE(value.input);
       REQUIRE_MESSAGE(!error, *error);
       writer.end_row();
@@ -167,7 +167,7 @@ TEST_CASE("a staging-shaped table with text[] round trips through the model conv
   sourced.columns.pop_back();
   const std::vector<std::string> header{"user_id", "source_id", "referred_at", "campaign_code"};
   auto converter =
-      dp::table::make_model_converter(sourced, &header, dp::pipeline::ExtraColumns::kFail);
+      dp::pipeline::make_model_converter(sourced, &header, dp::pipeline::ExtraColumns::kFail);
   const std::vector<std::array<std::string_view, 4>> rows{
       {"42", "3", "2024-07-30T23:27:05Z", "spring"},
       {"43", "1", "2024-07-31T01:00:00+03:00", ""},

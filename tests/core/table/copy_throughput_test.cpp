@@ -16,9 +16,9 @@
 
 #include "core/db/copy_sink.hpp"
 #include "core/db/libpq_connection.hpp"
+#include "core/pipeline/model_converter.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
-#include "core/table/model_converter.hpp"
 #include "tests/support/test_database.hpp"
 
 namespace {
@@ -79,7 +79,7 @@ std::uint64_t load_with_sink(const std::string& conninfo, const std::filesystem:
   const auto model = traffic_model();
   const std::vector<std::string> header{"user_id", "source_id", "referred_at", "campaign_code"};
   auto converter =
-      dp::table::make_model_converter(model, &header, dp::pipeline::ExtraColumns::kFail);
+      dp::pipeline::make_model_converter(model, &header, dp::pipeline::ExtraColumns::kFail);
   dp::db::LibpqTransaction transaction(connection);
   dp::db::CopySink sink(connection);
   sink.begin(dp::table::copy_statement("staging", model));

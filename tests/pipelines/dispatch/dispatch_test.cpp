@@ -4,7 +4,6 @@
 #include <map>
 
 #include "core/ingest/dispatcher.hpp"
-#include "models/user_traffic_model.hpp"
 #include "tests/pipelines/kind_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 

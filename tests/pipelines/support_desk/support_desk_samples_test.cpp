@@ -1,8 +1,10 @@
 // Support-desk extracts: headerless, fully quoted, CRLF; snapshot years from file names.
 #include <doctest/doctest.h>
 
-#include "pipelines/support_desk/analyst_snapshots_pipeline.hpp"
+#include <fstream>
+
 #include "tests/pipelines/kind_test_support.hpp"
+#include "tests/support/temp_dir.hpp"
 
 namespace dp::test {
 namespace {
@@ -56,15 +58,26 @@ TEST_CASE("analysts_2012.csv.gz: the year comes from the name without .gz") {
   CHECK(db.scalar("SELECT DISTINCT snapshot_year FROM staging.analyst_snapshots") == "2012");
 }
 
+/// The snapshot_year one analysts row gets when its file is called `name`; "NULL" for none.
+std::string snapshot_year_for(const std::string& name) {
+  TempDir dir;
+  const auto path = dir.path() / name;
+  std::ofstream(path) << "\"1-1\",\"A\",\"T\",\"E\",\"2010-01-01 00:00:00\","
+                         "\"2010-01-02 00:00:00\"\r\n";
+  const auto converted = convert_file(path, "analyst_snapshots");
+  TestDatabase db;
+  REQUIRE(load_into(db, kind("analyst_snapshots"), converted) == 1);
+  return db.scalar("SELECT coalesce(snapshot_year::text, 'NULL') FROM staging.analyst_snapshots");
+}
+
 TEST_CASE("snapshot years are read from analysts_YYYY names only") {
-  CHECK(pipelines::snapshot_year_from_name("analysts_2014.csv") == 2014);
-  CHECK(pipelines::snapshot_year_from_name("ANALYSTS_2011.CSV") == 2011);
-  CHECK(pipelines::snapshot_year_from_name("analysts_2013.csv.gz") == 2013);
-  CHECK(pipelines::snapshot_year_from_name("analysts-2012_fixed.csv") == 2012);
-  CHECK_FALSE(pipelines::snapshot_year_from_name("analysts.csv"));
-  CHECK_FALSE(pipelines::snapshot_year_from_name("analysts_20141.csv"));
-  CHECK_FALSE(pipelines::snapshot_year_from_name("analysts_changes.csv"));
-  CHECK_FALSE(pipelines::snapshot_year_from_name("analysts_201.csv"));
+  CHECK(snapshot_year_for("analysts_2014.csv") == "2014");
+  CHECK(snapshot_year_for("ANALYSTS_2011.CSV") == "2011");
+  CHECK(snapshot_year_for("analysts-2012_fixed.csv") == "2012");
+  CHECK(snapshot_year_for("analysts.csv") == "NULL");
+  CHECK(snapshot_year_for("analysts_20141.csv") == "NULL");
+  CHECK(snapshot_year_for("analysts_changes.csv") == "NULL");
+  CHECK(snapshot_year_for("analysts_201.csv") == "NULL");
 }
 
 TEST_CASE("cases: 400 rows in cases.csv, 100 in each yearly file") {
@@ -119,7 +132,7 @@ TEST_CASE("logs: an event other than the three known ones is rejected, saying wh
   CHECK(converted.rejects[0].value == "Reopened");
   CHECK(converted.rejects[0].kind == csv::RowErrorKind::kBadValue);
   CHECK(converted.rejects[0].message ==
-        "column event: \"Reopened\" is not a known event (expected \"Assigned to analyst\", "
+        "column event: \"Reopened\" is not an allowed value (expected \"Assigned to analyst\", "
         "\"Response\" or \"Close\")");
   CHECK(converted.rejects[1].line == 3);  // `close`: events are compared exactly
   CHECK(converted.rejects[1].value == "close");

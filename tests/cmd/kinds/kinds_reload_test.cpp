@@ -1,0 +1,69 @@
+// SIGHUP re-reads kinds_dir in the running service: a kind added as a file takes the files it
+// claims from then on, without a restart; a bad kind file keeps the kinds in force and says why.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+
+#include "tests/cmd/watch/watch_fixture.hpp"
+
+namespace dp::test {
+namespace {
+
+constexpr const char* kOrdersKind = R"toml(name = "orders"
+patterns = ["orders_*.csv"]
+
+[[columns]]
+name = "order_id"
+type = "bigint"
+required = true
+from = "order_id"
+
+[[columns]]
+name = "customer"
+type = "text"
+from = "customer"
+)toml";
+
+TEST_CASE("SIGHUP puts a kind file dropped into kinds_dir in force; a bad one keeps the old set") {
+  WatchFixture fixture;
+  const fs::path kinds = fixture.root() / "kinds";
+  fs::create_directories(kinds);
+  auto& service = fixture.start({"kinds_dir=" + kinds.string()});
+
+  // Before the kind exists, its file has no kind.
+  fixture.drop("orders_early.csv", "order_id,customer\n1,ann\n");
+  REQUIRE(
+      fixture.wait_for("SELECT status FROM ingest.files WHERE original_name = "
+                       "'orders_early.csv'",
+                       "failed"));
+
+  write_file(kinds / "orders.toml", kOrdersKind);
+  REQUIRE(::kill(service.pid(), SIGHUP) == 0);
+  REQUIRE(service.wait_for_output("12 kinds in force (were 11)", 30s));
+  fixture.drop("orders_1.csv", "order_id,customer\n1,ann\n2,bo\n");
+  CHECK(
+      fixture.wait_for("SELECT status || ' ' || pipeline FROM ingest.files WHERE "
+                       "original_name = 'orders_1.csv'",
+                       "loaded orders"));
+  CHECK(fixture.scalar("SELECT string_agg(customer, ',' ORDER BY order_id) FROM staging.orders") ==
+        "ann,bo");
+
+  // A second kind claiming the same files: refused, the set in force stays.
+  std::string clash = kOrdersKind;
+  clash.replace(clash.find("\"orders\""), 8, "\"orders_copy\"");
+  write_file(kinds / "orders_copy.toml", clash);
+  REQUIRE(::kill(service.pid(), SIGHUP) == 0);
+  REQUIRE(service.wait_for_output("failed, keeping the 12 kinds in force", 30s));
+  CHECK(service.output().find((kinds / "orders_copy.toml").string() + ":2: patterns: ") !=
+        std::string::npos);
+  fixture.drop("orders_2.csv", "order_id,customer\n3,cy\n");
+  CHECK(
+      fixture.wait_for("SELECT status || ' ' || pipeline FROM ingest.files WHERE "
+                       "original_name = 'orders_2.csv'",
+                       "loaded orders"));
+  CHECK(service.running());
+  CHECK(fixture.stop() == 0);
+}
+
+}  // namespace
+}  // namespace dp::test
