@@ -60,7 +60,7 @@ class RowConverter {
 class Pipeline {
  public:
   virtual ~Pipeline() = default;
-  /// Stable kind name used in the ledger, metrics and settings (e.g. "user_traffic").
+  /// Stable kind name used in the ledger, metrics and settings (e.g. "partner_feed").
   virtual std::string_view name() const = 0;
   /// Case-insensitive globs matched against the file name (without `.gz`).
   virtual std::vector<std::string> file_patterns() const = 0;
