@@ -2,21 +2,15 @@
 
 #include <set>
 
+#include "core/table/parse_support.hpp"
+
 namespace dp::infer {
 namespace {
 
+/// A header name as the loader matches it: trimmed, case-insensitive.
 std::string normalized(const std::string& name) {
-  std::size_t begin = 0;
-  std::size_t end = name.size();
-  while (begin < end && (name[begin] == ' ' || name[begin] == '\t')) {
-    ++begin;
-  }
-  while (end > begin && (name[end - 1] == ' ' || name[end - 1] == '\t')) {
-    --end;
-  }
   std::string out;
-  for (std::size_t i = begin; i < end; ++i) {
-    const char c = name[i];
+  for (const char c : table::detail::trim_blanks(name)) {
     out += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
   }
   return out;

@@ -11,6 +11,7 @@
 #include "core/infer/type_ladder.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/model_converter.hpp"
+#include "core/table/parse_support.hpp"
 
 namespace dp::infer {
 namespace {
@@ -19,18 +20,6 @@ namespace {
 constexpr std::size_t kSniffBytes = 1024 * 1024;
 
 using Record = std::vector<std::string>;
-
-std::string trimmed(const std::string& text) {
-  std::size_t begin = 0;
-  std::size_t end = text.size();
-  while (begin < end && (text[begin] == ' ' || text[begin] == '\t')) {
-    ++begin;
-  }
-  while (end > begin && (text[end - 1] == ' ' || text[end - 1] == '\t')) {
-    --end;
-  }
-  return text.substr(begin, end - begin);
-}
 
 /// The sample up to its last complete line when it is only the start of the file.
 std::string_view complete_lines(std::string_view bytes, bool truncated) {
@@ -203,7 +192,7 @@ KindDraft draft_from_records(const std::string& file_name, const Dialect& dialec
   std::vector<std::string> names;
   if (draft.header) {
     for (const auto& name : records[0]) {
-      draft.header_names.push_back(trimmed(name));
+      draft.header_names.emplace_back(table::detail::trim_blanks(name));
     }
     for (const auto& name : draft.header_names) {
       if (name.empty()) {

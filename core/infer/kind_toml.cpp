@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "core/infer/kind_draft.hpp"
+#include "core/table/ddl.hpp"
 
 namespace dp::infer {
 namespace {
@@ -45,28 +46,12 @@ std::string toml_array(const std::vector<std::string>& values) {
   return out + "]";
 }
 
-const char* type_name(table::ColumnType type) {
-  switch (type) {
-    case table::ColumnType::kText:
-      return "text";
-    case table::ColumnType::kInt32:
-      return "integer";
-    case table::ColumnType::kInt64:
-      return "bigint";
-    case table::ColumnType::kNumeric:
-      return "numeric";
-    case table::ColumnType::kBoolean:
-      return "boolean";
-    case table::ColumnType::kDate:
-      return "date";
-    case table::ColumnType::kTimestamp:
-      return "timestamp";
-    case table::ColumnType::kTimestampTz:
-      return "timestamptz";
-    case table::ColumnType::kTextArray:
-      return "text[]";
-  }
-  return "text";
+/// The contract's type names are PostgreSQL's (the staging DDL's), numeric without its
+/// precision (declared apart).
+std::string type_name(const table::ColumnModel& model) {
+  table::ColumnModel plain = model;
+  plain.numeric_precision = 0;
+  return table::sql_type(plain);
 }
 
 }  // namespace
@@ -102,7 +87,7 @@ std::string render_kind_toml(const KindDraft& draft) {
     const auto& model = column.model;
     out += "\n[[columns]]\n";
     out += fmt::format("name = {}\n", toml_string(model.name));
-    out += fmt::format("type = {}\n", toml_string(type_name(model.type)));
+    out += fmt::format("type = {}\n", toml_string(type_name(model)));
     out += fmt::format("required = {}\n", model.nullable ? "false" : "true");
     if (draft.header && !model.source.empty()) {
       out += fmt::format("from = {}\n", toml_string(model.source));

@@ -3,25 +3,17 @@
 #include <algorithm>
 #include <string>
 
+#include "core/table/parse_support.hpp"
 #include "core/table/value_parsers.hpp"
 
 namespace dp::infer {
 namespace {
 
 using table::ColumnType;
+using table::detail::trim_blanks;
 
 /// Largest precision PostgreSQL accepts in numeric(p, s); wider columns stay unconstrained.
 constexpr int kMaxNumericPrecision = 1000;
-
-std::string_view trim_blanks(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 /// `007`, `-01.5`: digits that a number would drop, so the column stays text (an identifier,
 /// a postal code). A lone `0` or `0.5` is a number.
