@@ -27,7 +27,8 @@ declared=$(
         line = substr($0, RSTART, RLENGTH); sub(/^[^"]*"/, "", line); sub(/"$/, "", line)
         print file " " line }' "$file"
   done
-  grep -rHoE '\.name = "[a-z][a-z0-9_]*"' --include='*.cpp' pipelines 2>/dev/null |
+  # No C++ declaration at all (every kind a TOML file) is fine: grep's status 1 is no error.
+  { grep -rHoE '\.name = "[a-z][a-z0-9_]*"' --include='*.cpp' pipelines 2>/dev/null || true; } |
     sed -E 's/^([^:]+):.*"([a-z0-9_]+)"$/\1 \2/'
 )
 names=()

@@ -14,14 +14,16 @@ cp -r "$repo/core" "$repo/pipelines" "$tree/"
 cp -r "$repo/sql/analysis" "$tree/sql/"
 "$check" "$tree" >/dev/null || { echo "the scratch copy failed the check" >&2; exit 1; }
 
-# A kind of the repository (from its declaration) and a subject folder, each in a core/ file.
-kind=$(grep -rhoE '\.name = "[a-z][a-z0-9_]*"' --include='*.cpp' "$repo/pipelines" |
-  sed -E 's/.*"([a-z0-9_]+)"/\1/' | head -n 1)
+# A kind of the repository (from its declaration, C++ or TOML) and a subject folder, each in a
+# core/ file.
+kind=$({ grep -rhoE '\.name = "[a-z][a-z0-9_]*"' --include='*.cpp' "$repo/pipelines" || true; } |
+  sed -E 's/.*"([a-z0-9_]+)"/\1/' | awk 'NR == 1')
 if [[ -z $kind ]]; then
-  kind=$(find "$repo/pipelines" -name '*.toml' -exec awk '/^\[/ { exit }
-    /^name *= *"/ { sub(/^[^"]*"/, ""); sub(/".*/, ""); print; exit }' {} \; | head -n 1)
+  kind=$(find "$repo/pipelines" -name '*.toml' -type f -exec awk '/^\[/ { exit }
+    /^name *= *"/ { sub(/^[^"]*"/, ""); sub(/".*/, ""); print; exit }' {} \; | awk 'NR == 1')
 fi
-subject=$(basename "$(dirname "$(grep -l '^\[section\]' "$repo"/sql/analysis/*/report.toml | head -n 1)")")
+subject=$({ grep -l '^\[section\]' "$repo"/sql/analysis/*/report.toml || true; } | awk 'NR == 1')
+subject=$(basename "$(dirname "$subject")")
 [[ -n $kind && -n $subject ]] || { echo "no kind or subject found in the repository" >&2; exit 1; }
 for planted in "const char* kKind = \"$kind\";" "// draws the $subject charts"; do
   echo "$planted" >"$tree/core/planted.hpp"
