@@ -36,10 +36,12 @@ const std::vector<OptionSpec>& option_table() {
       {"--generate", true, Mode::kGenerate, {}, false},
       {"--health", false, Mode::kHealth, {}, false},
       {"--kinds", false, Mode::kKinds, {}, false},
+      {"--infer", true, Mode::kInfer, {}, false},
+      {"--name", true, std::nullopt, {Mode::kInfer}, false},
       {"--full", false, std::nullopt, {Mode::kPipeline}, false},
       {"--json", false, std::nullopt, {Mode::kStatus}, false},
       {"--limit", true, std::nullopt, {Mode::kIngest, Mode::kCheck}, false},
-      {"--rows", true, std::nullopt, {Mode::kGenerate}, false},
+      {"--rows", true, std::nullopt, {Mode::kGenerate, Mode::kInfer}, false},
       {"--out", true, std::nullopt, {Mode::kGenerate}, false},
       {"--seed", true, std::nullopt, {Mode::kGenerate}, false},
       {"--bad-rows", true, std::nullopt, {Mode::kGenerate}, false},
@@ -92,6 +94,11 @@ void store(CommandLine& line, std::string_view name, const std::string& value) {
     line.limit = parse_count(name, value, 1);
   } else if (name == "--rows") {
     line.generate.rows = parse_count(name, value, 0);
+    line.infer.rows = line.generate.rows;
+  } else if (name == "--infer") {
+    line.infer.file = value;
+  } else if (name == "--name") {
+    line.infer.name = value;
   } else if (name == "--out") {
     line.generate.out = value;
   } else if (name == "--seed") {
@@ -127,6 +134,9 @@ void check_mode_arguments(const CommandLine& line, const std::vector<std::string
   }
   if (takes_files && line.files.empty()) {
     throw UsageError(fmt::format("{} needs at least one FILE", mode_flag(line.mode)));
+  }
+  if (line.mode == Mode::kInfer && line.infer.rows == 0) {
+    throw UsageError("--rows must be at least 1 with --infer");
   }
   if (line.mode == Mode::kGenerate) {
     if (!given.contains("--rows")) {
@@ -166,6 +176,8 @@ std::string_view mode_flag(Mode mode) {
       return "--health";
     case Mode::kKinds:
       return "--kinds";
+    case Mode::kInfer:
+      return "--infer";
     case Mode::kHelp:
       return "--help";
     case Mode::kVersion:

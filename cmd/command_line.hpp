@@ -24,6 +24,7 @@ enum class Mode {
   kGenerate,  ///< write synthetic files of a kind
   kKinds,     ///< list every kind (built-in and kinds_dir) with its source file
   kHealth,    ///< ask the running service's /healthz (Docker HEALTHCHECK)
+  kInfer,     ///< print a kind declaration drafted from a sample file
   kHelp,      ///< print usage and settings
   kVersion,   ///< print the version
 };
@@ -47,6 +48,16 @@ struct GenerateOptions {
   std::uint64_t bad_rows = 0;
 };
 
+/// Arguments of `--infer FILE [--name KIND] [--rows N]`.
+struct InferArguments {
+  /// The sample file (plain or gzip).
+  std::filesystem::path file;
+  /// Kind name of the draft; derived from the file name when empty.
+  std::string name;
+  /// Data records sampled from the start of the file (DuckDB's default sample size).
+  std::uint64_t rows = 20480;
+};
+
 /// The parsed command line: the mode, its arguments, and the settings sources it names.
 struct CommandLine {
   /// The one mode this run performs; --watch when none is given.
@@ -61,6 +72,8 @@ struct CommandLine {
   bool json = false;
   /// Arguments of --generate; meaningful only in Mode::kGenerate.
   GenerateOptions generate;
+  /// Arguments of --infer; meaningful only in Mode::kInfer.
+  InferArguments infer;
   /// `--config FILE` (TOML).
   std::optional<std::filesystem::path> config_file;
   /// `--env-file FILE`; when absent ./.env is read if it exists.

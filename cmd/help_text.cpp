@@ -23,6 +23,10 @@ Modes (exactly one; --watch when none is given):
                                seed 1 by default, so runs are reproducible)
   --health                     ask the running service's /healthz (exit 0 when healthy)
   --kinds                      list every kind (built-in and kinds_dir) with its source file
+  --infer FILE [--name KIND] [--rows N]
+                               print a kind declaration (TOML) drafted from the first N
+                               records of FILE (default 20480; .gz too): dialect, header,
+                               column names, types and required columns
 
 Options:
   --limit N                    with --ingest/--check: only the first N data rows of each file

@@ -7,6 +7,7 @@
 #include "cmd/command_line.hpp"
 #include "cmd/health_mode.hpp"
 #include "cmd/help_text.hpp"
+#include "cmd/infer_mode.hpp"
 #include "cmd/modes.hpp"
 #include "cmd/pipeline_mode.hpp"
 #include "core/config/config_error.hpp"
@@ -55,6 +56,7 @@ int run_mode(const dp::cmd::CommandLine& command_line, const dp::config::Setting
       return dp::cmd::run_kinds(settings);
     case Mode::kHelp:
     case Mode::kVersion:
+    case Mode::kInfer:
       break;
   }
   return dp::cmd::kExitUsage;
@@ -77,6 +79,10 @@ int main(int argc, char** argv) {
   if (command_line.mode == dp::cmd::Mode::kVersion) {
     std::cout << dp::cmd::version_text() << "\n";
     return dp::cmd::kExitOk;
+  }
+  if (command_line.mode == dp::cmd::Mode::kInfer) {
+    // Reads one local file and prints TOML: no settings, no database, no log lines on stdout.
+    return dp::cmd::run_infer(command_line.infer, std::cout, std::cerr);
   }
 
   dp::config::LoadedSettings loaded;

@@ -24,6 +24,8 @@ constexpr const char* kSnapshot =
 
 AnalysisResult build_analysis(const AnalysisOptions& options) {
   AnalysisResult result;
+  // The declarations first: a broken report.toml fails the run before anything is built.
+  const ReportSpec spec = load_report_spec(options.views_dir);
   db::LibpqConnection connection(options.conninfo);
   ViewBuildOptions view_options;
   view_options.views_dir = options.views_dir;
@@ -49,11 +51,11 @@ AnalysisResult build_analysis(const AnalysisOptions& options) {
       result.exports.push_back({view, path, rows});
       spdlog::debug("analysis: {} rows of analysis.{} read for {}", rows, view, path.string());
     }
-    data = load_report_data(connection);
+    data = load_report_data(connection, spec);
     snapshot.commit();
   }
   auto report = std::make_unique<files::AtomicFileWriter>(folder, "report.html");
-  report->append(render_report_html(data, format_generated_at(options.generated_at)));
+  report->append(render_report_html(spec, data, format_generated_at(options.generated_at)));
   for (auto& writer : pending) {
     writer->commit();
   }

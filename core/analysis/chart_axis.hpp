@@ -8,7 +8,8 @@
 
 namespace dp::analysis {
 
-/// A calendar date, for axis labels and month arithmetic that day numbers alone cannot do.
+/// A civil (year, month, day) date, for axis labels and month arithmetic that day numbers alone
+/// cannot do.
 struct CivilDate {
   int year = 1970;
   unsigned month = 1;

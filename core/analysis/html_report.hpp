@@ -4,6 +4,7 @@
 #include <string>
 
 #include "core/analysis/report_data.hpp"
+#include "core/analysis/report_spec.hpp"
 
 namespace dp::analysis {
 
@@ -11,9 +12,10 @@ namespace dp::analysis {
 std::string format_generated_at(std::chrono::system_clock::time_point when);
 
 /// report.html: one self-contained page (inline CSS, inline SVG, no script, nothing fetched)
-/// with every chart, the funnel and SLA tables, when it was generated and from which warehouse
-/// batch — or, before the first successful --pipeline run with data, that there is no data yet.
-/// Every value from the database is HTML-escaped.
-std::string render_report_html(const ReportData& data, const std::string& generated_at);
+/// with every declared section, chart and table in `spec`, when it was generated and from which
+/// warehouse batch — or, before the first successful --pipeline run with data, that there is no
+/// data yet. Every value from the database and from the declarations is HTML-escaped.
+std::string render_report_html(const ReportSpec& spec, const ReportData& data,
+                               const std::string& generated_at);
 
 }  // namespace dp::analysis

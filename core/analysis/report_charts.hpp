@@ -3,7 +3,9 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/line_chart.hpp"
 #include "core/analysis/report_data.hpp"
+#include "core/analysis/report_spec.hpp"
 
 namespace dp::analysis {
 
@@ -17,20 +19,8 @@ struct ReportChart {
   bool wide = true;
 };
 
-/// The DOM ids of every chart, in page order; the browser test checks each is rendered.
-std::vector<std::string> report_chart_ids();
-
-/// The habits charts: active users and minutes per day (lines), favourite habits and category
-/// shares (bars).
-std::vector<ReportChart> habit_charts(const ReportData& data);
-/// Referrals by source per month (stacked columns) and the marketing funnel per source (bars on
-/// a log scale).
-std::vector<ReportChart> traffic_charts(const ReportData& data);
-/// The most common titles and the titles with the most related titles.
-std::vector<ReportChart> job_title_charts(const ReportData& data);
-/// Average hours to assign against the assign SLA, and the share assigned within it, per team
-/// and priority.
-std::vector<ReportChart> support_charts(const ReportData& data);
+/// Draws a declared chart from its rows with the chart type it names (line, bar, columns).
+ReportChart draw_chart(const ChartSpec& chart, const ViewRows& rows);
 
 /// Days between the first and last given day that have no value get 0: a day without records
 /// had no active users, and a line must not jump over it.

@@ -1,7 +1,8 @@
 -- How does each source's spend turn into impressions, clicks, leads and revenue over all time?
 -- One row per source (its current name and channel). ctr = clicks/impressions,
--- lead_rate = leads/clicks, roas = revenue/ad_spend (4 decimals), cost_per_lead =
--- ad_spend/leads (2 decimals); NULL where the denominator is 0 or unknown.
+-- lead_rate = leads/clicks, roas = revenue/ad_spend, cost_per_lead = ad_spend/leads, each at
+-- full precision (rounding belongs to the report and to the BI tool); NULL where the
+-- denominator is 0 or unknown.
 CREATE OR REPLACE VIEW analysis.marketing_funnel AS
 WITH per_source AS (
   SELECT coalesce(c.traffic_source_key, -1) AS traffic_source_key,
@@ -17,10 +18,10 @@ WITH per_source AS (
 SELECT coalesce(s.source_name, 'source ' || s.source_id) AS source_name,
        s.channel,
        p.ad_spend, p.impressions, p.clicks, p.leads, p.revenue,
-       round(p.clicks::numeric / nullif(p.impressions, 0), 4) AS ctr,
-       round(p.leads::numeric / nullif(p.clicks, 0), 4) AS lead_rate,
-       round(p.ad_spend / nullif(p.leads, 0), 2) AS cost_per_lead,
-       round(p.revenue / nullif(p.ad_spend, 0), 4) AS roas
+       p.clicks::numeric / nullif(p.impressions, 0) AS ctr,
+       p.leads::numeric / nullif(p.clicks, 0) AS lead_rate,
+       p.ad_spend / nullif(p.leads, 0) AS cost_per_lead,
+       p.revenue / nullif(p.ad_spend, 0) AS roas
   FROM per_source p
   JOIN dim_traffic_source s ON s.traffic_source_key = p.traffic_source_key
  ORDER BY 1;

@@ -223,6 +223,67 @@ TEST_CASE("on the sample data the views agree with totals computed from the raw 
     }
   }
 
+  SUBCASE("the funnel's ratios keep full precision: the view does not round them") {
+    // Each ratio against the same quotient in exact numeric arithmetic on the view's own sums:
+    // round(…, 4) or round(…, 2) in the view would differ here by up to 5e-5 or 5e-3.
+    const auto differences = query_rows(
+        conninfo,
+        "SELECT source_name, ctr - clicks::numeric / nullif(impressions, 0), "
+        "lead_rate - leads::numeric / nullif(clicks, 0), "
+        "cost_per_lead - ad_spend / nullif(leads, 0), roas - revenue / nullif(ad_spend, 0), "
+        "scale(ctr), scale(roas) FROM analysis.marketing_funnel");
+    REQUIRE(!differences.empty());
+    int finer_than_4_decimals = 0;
+    for (const auto& row : differences) {
+      CAPTURE(*row[0]);
+      for (int column = 1; column <= 4; ++column) {
+        if (row[column]) {
+          CHECK(std::stod(*row[column]) == 0.0);
+        }
+      }
+      finer_than_4_decimals += (row[5] && std::stoi(*row[5]) > 4) ? 1 : 0;
+      finer_than_4_decimals += (row[6] && std::stoi(*row[6]) > 4) ? 1 : 0;
+    }
+    CHECK(finer_than_4_decimals > 0);
+  }
+
+  SUBCASE("dim_product: one row per product of products.csv (level 3), plus the unknown -1") {
+    std::map<std::string, std::pair<std::string, std::string>> nodes;  // pid -> name, parent
+    for (const auto& r : raw_records(data / "support_desk" / "products.csv")) {
+      nodes[r[0]] = {r[1], r[2]};
+    }
+    const auto level = [&](std::string pid) {
+      int depth = 1;
+      while (!nodes.at(pid).second.empty()) {
+        pid = nodes.at(pid).second;
+        ++depth;
+      }
+      return depth;
+    };
+    std::map<std::string, std::pair<std::string, std::string>> products;  // pid -> group, line
+    for (const auto& [pid, node] : nodes) {
+      if (level(pid) >= 3) {
+        const auto& group = node.second;
+        products[pid] = {nodes.at(group).first, nodes.at(nodes.at(group).second).first};
+      }
+    }
+    REQUIRE(products.size() == 1000);
+    const auto table = run.environment().settings().dw_schema + ".dim_product";
+    const auto rows =
+        query_rows(conninfo, "SELECT pid, product_group_name, product_line_name FROM " + table +
+                                 " WHERE product_key <> -1");
+    CHECK(rows.size() == products.size());
+    for (const auto& row : rows) {
+      CAPTURE(*row[0]);
+      REQUIRE(products.count(*row[0]) == 1);
+      CHECK(*row[1] == products.at(*row[0]).first);
+      CHECK(*row[2] == products.at(*row[0]).second);
+    }
+    const auto unknown =
+        query_rows(conninfo, "SELECT count(*) FROM " + table + " WHERE product_key = -1");
+    CHECK(*unknown.at(0)[0] == "1");
+  }
+
   SUBCASE("active users and minutes per UTC day from the habit records") {
     std::map<std::string, std::set<std::string>> users;
     std::map<std::string, double> minutes;

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <fstream>
 
-#include "core/analysis/report_charts.hpp"
+#include "core/analysis/report_spec.hpp"
 #include "core/util/process.hpp"
 #include "tests/cmd/analysis/analysis_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
@@ -102,7 +102,10 @@ void check_renders_cleanly(const fs::path& page, bool with_data) {
   INFO(dom.output.substr(0, 4000));
   REQUIRE(dom.exit_code == 0);
   CHECK(console_messages(dom.output).empty());
-  for (const auto& id : dp::analysis::report_chart_ids()) {
+  const auto ids =
+      dp::analysis::chart_ids(dp::analysis::load_report_spec(source_sql_dir() / "analysis"));
+  REQUIRE(ids.size() >= 10);
+  for (const auto& id : ids) {
     CAPTURE(id);
     const auto svg = svg_in_dom(dom.output, id);
     REQUIRE_FALSE(svg.empty());

@@ -129,10 +129,25 @@ TEST_CASE("usage errors say what is wrong") {
         "--limit can only be used with --ingest or --check");
   CHECK(usage_error({"--status", "--full"}) == "--full can only be used with --pipeline");
   CHECK(usage_error({"--pipeline", "--json"}) == "--json can only be used with --status");
-  CHECK(usage_error({"--watch", "--rows", "3"}) == "--rows can only be used with --generate");
+  CHECK(usage_error({"--watch", "--rows", "3"}) ==
+        "--rows can only be used with --generate or --infer");
   CHECK(usage_error({"--pipeline", "--full=yes"}) == "--full takes no value");
   CHECK(usage_error({"--pipeline", "stray"}) == "unexpected argument \"stray\"");
   CHECK(usage_error({"stray.csv"}) == "unexpected argument \"stray.csv\"");
   CHECK(usage_error({"--set", "workers"}) == "--set expects KEY=VALUE, got \"workers\"");
   CHECK(usage_error({"--set", "=4"}) == "--set expects KEY=VALUE, got \"=4\"");
+}
+
+TEST_CASE("--infer FILE [--name KIND] [--rows N]") {
+  const auto line = parse_command_line({"--infer", "feed.csv", "--name", "orders", "--rows=50"});
+  CHECK(line.mode == Mode::kInfer);
+  CHECK(line.infer.file == "feed.csv");
+  CHECK(line.infer.name == "orders");
+  CHECK(line.infer.rows == 50);
+  CHECK(parse_command_line({"--infer", "feed.csv"}).infer.rows == 20480);
+  CHECK(usage_error({"--infer"}) == "--infer needs a value");
+  CHECK(usage_error({"--infer", "a.csv", "--rows", "0"}) ==
+        "--rows must be at least 1 with --infer");
+  CHECK(usage_error({"--pipeline", "--name", "x"}) == "--name can only be used with --infer");
+  CHECK(usage_error({"--infer", "a.csv", "b.csv"}) == "unexpected argument \"b.csv\"");
 }

@@ -38,20 +38,14 @@ std::map<std::string, std::string> folder_contents(const fs::path& folder) {
 
 /// Empty stand-ins for the views report.html reads, so that a test about files and formats
 /// can run build_analysis with views of its own.
+/// The one view and declaration the report always needs (its header's batch), so a views folder
+/// of its own can be built.
 void write_report_stand_ins(const fs::path& views) {
   dp::test::write_text_file(views / "report" / "010_stand_ins.sql", R"sql(
-CREATE VIEW analysis.report_meta AS SELECT 1 AS batch_id, 'full' AS mode, now() AS finished_at,
-  0 AS referrals, 0 AS marketing_days, 0 AS job_titles, 0 AS habit_records, 0 AS cases WHERE false;
-CREATE VIEW analysis.active_users_daily AS SELECT DATE '2020-01-01' AS record_day, 0 AS active_users WHERE false;
-CREATE VIEW analysis.report_duration_daily AS SELECT DATE '2020-01-01' AS record_day, 0 AS total_duration WHERE false;
-CREATE VIEW analysis.report_favourite_habits AS SELECT ''::text AS habit_name, 0 AS total_duration WHERE false;
-CREATE VIEW analysis.report_category_share AS SELECT ''::text AS category_name, 0 AS total_duration, 0 AS share_pct WHERE false;
-CREATE VIEW analysis.referrals_by_source_month AS SELECT DATE '2020-01-01' AS month, ''::text AS source_name, 0 AS referrals WHERE false;
-CREATE VIEW analysis.marketing_funnel AS SELECT ''::text AS source_name, ''::text AS channel, 0 AS ad_spend, 0 AS impressions, 0 AS clicks, 0 AS leads, 0 AS revenue, 0 AS ctr, 0 AS lead_rate, 0 AS cost_per_lead, 0 AS roas WHERE false;
-CREATE VIEW analysis.title_pdl_count AS SELECT ''::text AS job_title, 0 AS pdl_count WHERE false;
-CREATE VIEW analysis.top_related_titles AS SELECT ''::text AS job_title, 0 AS related_count WHERE false;
-CREATE VIEW analysis.team_performance AS SELECT ''::text AS team, 0 AS priority, 0 AS cases, 0 AS avg_hours_to_assign, 0 AS avg_hours_to_response, 0 AS avg_hours_to_resolve, 0 AS assign_sla_hours, 0 AS response_sla_hours, 0 AS resolve_sla_hours, 0 AS pct_assigned_within_sla WHERE false;
+CREATE VIEW analysis.report_meta AS SELECT 1 AS batch_id, 'full' AS mode, now() AS finished_at
+  WHERE false;
 )sql");
+  dp::test::write_text_file(views / "report" / "report.toml", "[meta]\nview = \"report_meta\"\n");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 -- Nothing is silently dropped: every business key of a loaded staging row reaches its
 -- warehouse table (except the documented unplaced rows: titles that normalize to empty, marketing
 -- dates outside 1900..2199, analyst change rows without a time), and no warehouse row comes from a
--- file that is not loaded.
+-- file that is not loaded. Products are checked by dim_product_grain.sql: every product (level 3
+-- and below) is a member; lines and groups are columns of their products, not members.
 WITH loaded AS (SELECT file_id FROM ingest.files WHERE status = 'loaded')
 SELECT 'user_traffic' AS staging, s.file_id, s.line_no
   FROM user_traffic s JOIN loaded USING (file_id)
@@ -40,10 +41,6 @@ UNION ALL
 SELECT 'cases', s.file_id, s.line_no
   FROM cases s JOIN loaded USING (file_id)
  WHERE NOT EXISTS (SELECT 1 FROM fact_case f WHERE f.cid = s.cid)
-UNION ALL
-SELECT 'products', s.file_id, s.line_no
-  FROM products s JOIN loaded USING (file_id)
- WHERE NOT EXISTS (SELECT 1 FROM dim_product p WHERE p.pid = s.pid)
 UNION ALL
 SELECT 'priority_sla', s.file_id, s.line_no
   FROM priority_sla s JOIN loaded USING (file_id)
