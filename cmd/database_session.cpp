@@ -6,6 +6,7 @@
 #include "core/db/connect.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/db/migrations.hpp"
+#include "core/ingest/prepared_parts.hpp"
 #include "core/ingest/staging_tables.hpp"
 
 namespace dp::cmd {
@@ -62,6 +63,17 @@ void DatabaseSession::migrate() {
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry) {
   db::LibpqConnection connection(conninfo_);
   ensure_staging(registry, connection);
+  resolve_prepared_parts(connection);
+}
+
+void DatabaseSession::resolve_prepared_parts(db::LibpqConnection& connection) {
+  const auto resolved = ingest::resolve_prepared_parts(connection);
+  if (resolved.committed + resolved.rolled_back > 0) {
+    spdlog::warn(
+        "start-up: {} prepared part(s) of stopped parallel loads committed, {} rolled "
+        "back, as the ledger decided",
+        resolved.committed, resolved.rolled_back);
+  }
 }
 
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry,

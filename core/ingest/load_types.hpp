@@ -52,6 +52,13 @@ struct LoadOptions {
   std::chrono::milliseconds progress_interval{std::chrono::seconds(3)};
   /// Set from another thread to abandon the load (shutdown): the transaction rolls back.
   const std::atomic<bool>* cancel = nullptr;
+  /// A plain file of at least this many bytes is cut at record boundaries and its parts are
+  /// copied side by side over `parallel_copy_streams` connections (one COPY keeps one server
+  /// core busy); smaller files, gzip files, --check and --limit use one stream.
+  std::uint64_t parallel_copy_min_bytes = 64 * 1024 * 1024;
+  std::size_t parallel_copy_streams = 2;
+  /// Where the extra connections of a parallel load connect; empty means one stream.
+  std::string conninfo;
 };
 
 /// How a file's load ended.
