@@ -413,9 +413,7 @@ void EmbeddedPostgres::start() {
   std::string server_options =
       "-p " + std::to_string(port) + " -k " + socket_dir_.string() + " -c listen_addresses=" +
       (options_.tcp_port > 0 ? std::string("127.0.0.1") : std::string("''")) +
-      // Parallel COPY of a big file prepares one transaction per extra stream (two-phase
-      // commit); 64 covers 16 workers of 4 streams with room for the resolver.
-      " -c max_prepared_transactions=64";
+      " -c max_prepared_transactions=" + std::to_string(options_.max_prepared_transactions);
   if (!options_.fsync) {
     server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   }

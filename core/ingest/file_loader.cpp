@@ -204,6 +204,7 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
     outcome.rows_rejected = rejects.count();
     outcome.first_rejects = rejects.first();
     outcome.warnings = streamed.warnings;
+    outcome.copy_streams = streamed.copy_streams;
     failure = too_many_rejects(streamed, rejects.count(), options_);
     if (failure.empty()) {
       outcome.rows_loaded = streamed.rows_loaded;

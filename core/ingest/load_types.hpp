@@ -91,6 +91,8 @@ struct LoadOutcome {
   /// The first rejects (at most kKeptRejects), for the error report and --check.
   std::vector<csv::RowError> first_rejects;
   std::vector<std::string> warnings;
+  /// COPY streams that loaded the rows: above 1 when the file was cut into parts.
+  std::size_t copy_streams = 1;
   double seconds = 0;
   /// The file as it was when it was hashed; settle_file leaves it in place if it changed since.
   std::optional<watch::FileStat> identity;

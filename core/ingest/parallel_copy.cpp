@@ -224,6 +224,7 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   for (auto& part : parts_) {
     rejects.append(part->rejects);
   }
+  total.copy_streams = parts_.size();
   return total;
 }
 

@@ -29,6 +29,8 @@ struct StreamResult {
   std::uint64_t rejected_lines = 0;
   std::vector<std::string> warnings;
   bool stopped_at_first_reject = false;
+  /// COPY streams that carried the rows (more than one when the file was cut into parts).
+  std::size_t copy_streams = 1;
 };
 
 /// Where a stream starts: the whole file (the default), or a later part of it read on its own
