@@ -126,6 +126,7 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   }
   spdlog::info("{}: copying {} parts side by side (file id {})", path_.filename().string(),
                ranges.size(), file_id);
+  database_ = database_oid(connection_);
   lock_live_load(connection_, file_id);
   locked_ = true;
   connection_.exec(std::string("SAVEPOINT ") + kSavepoint);
@@ -152,7 +153,8 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
           return;
         }
         try {
-          part.connection->exec("PREPARE TRANSACTION '" + prepared_part_name(file_id, index) + "'");
+          part.connection->exec("PREPARE TRANSACTION '" +
+                                prepared_part_name(database_, file_id, index) + "'");
           part.prepared = true;
         } catch (const db::PgError& error) {
           part.prepare_error = error.what();
@@ -241,7 +243,7 @@ void ParallelCopy::after_commit() noexcept {
       continue;
     }
     try {
-      connection_.exec("COMMIT PREPARED '" + prepared_part_name(file_id_, index) + "'");
+      connection_.exec("COMMIT PREPARED '" + prepared_part_name(database_, file_id_, index) + "'");
       part.prepared = false;
     } catch (const std::exception& error) {
       spdlog::error(
@@ -266,7 +268,8 @@ void ParallelCopy::abandon() noexcept {
     Part& part = *parts_[index];
     if (part.prepared && part.connection && part.connection->is_open()) {
       try {
-        part.connection->exec("ROLLBACK PREPARED '" + prepared_part_name(file_id_, index) + "'");
+        part.connection->exec("ROLLBACK PREPARED '" +
+                              prepared_part_name(database_, file_id_, index) + "'");
         part.prepared = false;
       } catch (const std::exception& error) {
         spdlog::warn(

@@ -58,6 +58,7 @@ class ParallelCopy {
   const OpenedFile& opened_;
   std::filesystem::path path_;
   std::int64_t file_id_ = 0;
+  std::uint32_t database_ = 0;
   std::vector<std::unique_ptr<Part>> parts_;
   bool locked_ = false;
   bool commit_started_ = false;

@@ -12,9 +12,11 @@ constexpr const char* kLockKey = "hashtextextended('dataprocessor.parallel_load.
 
 /// The prepared parts of loads in this database, file id and part number from their names.
 constexpr const char* kListParts =
-    "SELECT split_part(gid, '_', 3)::bigint, split_part(gid, '_', 4)::int "
+    "SELECT split_part(gid, '_', 4)::bigint, split_part(gid, '_', 5)::int "
     "FROM pg_prepared_xacts WHERE database = current_database() "
-    "AND gid ~ '^dataprocessor_load_[0-9]{1,18}_[0-9]{1,4}$' ORDER BY 1, 2";
+    "AND gid ~ '^dataprocessor_load_[0-9]{1,10}_[0-9]{1,18}_[0-9]{1,4}$' "
+    "AND split_part(gid, '_', 3)::bigint = "
+    "(SELECT oid FROM pg_database WHERE datname = current_database()) ORDER BY 1, 2";
 
 struct PreparedPart {
   std::int64_t file_id = 0;
@@ -33,8 +35,15 @@ std::vector<PreparedPart> list_parts(db::LibpqConnection& connection) {
 
 }  // namespace
 
-std::string prepared_part_name(std::int64_t file_id, std::size_t part) {
-  return "dataprocessor_load_" + std::to_string(file_id) + "_" + std::to_string(part);
+std::string prepared_part_name(std::uint32_t database, std::int64_t file_id, std::size_t part) {
+  return "dataprocessor_load_" + std::to_string(database) + "_" + std::to_string(file_id) + "_" +
+         std::to_string(part);
+}
+
+std::uint32_t database_oid(db::LibpqConnection& connection) {
+  const auto result =
+      connection.exec("SELECT oid FROM pg_database WHERE datname = current_database()");
+  return static_cast<std::uint32_t>(std::stoul(std::string(result.get(0, 0))));
 }
 
 void lock_live_load(db::LibpqConnection& connection, std::int64_t file_id) {
@@ -50,6 +59,10 @@ void unlock_live_load(db::LibpqConnection& connection, std::int64_t file_id) {
 ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
   ResolvedParts resolved;
   const auto parts = list_parts(connection);
+  if (parts.empty()) {
+    return resolved;
+  }
+  const auto database = database_oid(connection);
   for (std::size_t i = 0; i < parts.size();) {
     const std::int64_t file_id = parts[i].file_id;
     std::size_t listed = 0;
@@ -74,7 +87,7 @@ ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
         if (part.file_id != file_id) {
           continue;
         }
-        const auto name = prepared_part_name(file_id, part.part);
+        const auto name = prepared_part_name(database, file_id, part.part);
         connection.exec((loaded ? "COMMIT PREPARED '" : "ROLLBACK PREPARED '") + name + "'");
         ++(loaded ? resolved.committed : resolved.rolled_back);
         spdlog::warn(

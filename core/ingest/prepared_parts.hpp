@@ -8,9 +8,13 @@
 
 namespace dp::ingest {
 
-/// The prepared transaction of part `part` of the load of `file_id`: the start-up resolver
-/// finds a dead load's parts by this name (built from numbers only, so it is safe as SQL text).
-std::string prepared_part_name(std::int64_t file_id, std::size_t part);
+/// The prepared transaction of part `part` of the load of `file_id` in the database of OID
+/// `database` (names are unique per server, file ids only per database): the resolver finds a
+/// dead load's parts by this name, built from numbers only, so it is safe as SQL text.
+std::string prepared_part_name(std::uint32_t database, std::int64_t file_id, std::size_t part);
+
+/// The OID of the connection's database, the first number of its parts' names.
+std::uint32_t database_oid(db::LibpqConnection& connection);
 
 /// Takes (or releases) the session lock that marks the load of `file_id` as alive. The loader
 /// holds it on the connection whose commit decides the load, from before the first part is

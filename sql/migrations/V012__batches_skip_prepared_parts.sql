@@ -1,6 +1,6 @@
 -- Issue 14 item 3: a big file is loaded over several connections. Part 0's rows commit with
 -- the ledger row; every other part is a prepared transaction (PREPARE TRANSACTION
--- 'dataprocessor_load_<file_id>_<part>') that the loader commits right after the ledger's
+-- 'dataprocessor_load_<database oid>_<file_id>_<part>') that the loader commits right after the ledger's
 -- commit, or that the start-up resolution ends as the ledger says when the loader was killed
 -- in between. For that short while, or until the next start, a file can be 'loaded' in the
 -- ledger with only some of its rows visible. A warehouse batch must never take such a file:
@@ -28,6 +28,7 @@ BEGIN
   INSERT INTO etl_batch_files (batch_id, file_id)
   SELECT v_batch, f.file_id
     FROM ingest.files f
+    JOIN pg_catalog.pg_database d ON d.datname = current_database()
    WHERE f.status = 'loaded'
      AND (p_mode = 'full'
           OR NOT EXISTS (SELECT 1
@@ -37,7 +38,8 @@ BEGIN
      AND NOT EXISTS (SELECT 1
                        FROM pg_catalog.pg_prepared_xacts p
                       WHERE p.database = current_database()
-                        AND p.gid LIKE 'dataprocessor\_load\_' || f.file_id || '\_%');
+                        AND p.gid LIKE 'dataprocessor\_load\_' || d.oid || '\_' || f.file_id
+                                       || '\_%');
   GET DIAGNOSTICS v_files = ROW_COUNT;
 
   UPDATE etl_runs SET files = v_files WHERE batch_id = v_batch;

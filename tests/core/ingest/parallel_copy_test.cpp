@@ -184,7 +184,9 @@ TEST_CASE("prepared parts of a dead load: kept out of batches, resolved as the l
     part.begin();
     part.exec_params(
         "INSERT INTO staging.people (file_id, line_no, id, name) VALUES ($1, 7, 1, 'part')", {id});
-    part.exec("PREPARE TRANSACTION '" + dp::ingest::prepared_part_name(std::stoll(id), 1) + "'");
+    part.exec("PREPARE TRANSACTION '" +
+              dp::ingest::prepared_part_name(dp::ingest::database_oid(part), std::stoll(id), 1) +
+              "'");
   }
   CHECK(db.scalar("SELECT count(*) FROM pg_prepared_xacts") == "2");
 
