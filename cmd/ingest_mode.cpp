@@ -76,10 +76,10 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   }
   // One libpq connection for the start-up staging check and every file's load.
   db::LibpqConnection connection(session.conninfo());
-  session.ensure_staging(registry, connection);
   if (!check) {
     session.resolve_prepared_parts(connection);
   }
+  session.ensure_staging(registry, connection);
 
   auto options = load_options_from(settings);
   options.dry_run = check;
