@@ -25,12 +25,7 @@ constexpr const char* kSavepoint = "dp_parallel_copy";
 std::optional<std::vector<std::string>> read_header(const pipeline::Pipeline& pipeline,
                                                     const OpenedFile& opened,
                                                     const LoadOptions& options) {
-  const auto dialect = pipeline.dialect();
-  csv::CsvReaderOptions reader_options;
-  reader_options.delimiter = dialect.delimiter;
-  reader_options.quote = dialect.quote;
-  reader_options.max_record_bytes = options.max_record_bytes;
-  csv::CsvReader reader(opened.input(), reader_options);
+  csv::CsvReader reader(opened.input(), reader_options_for(pipeline, options));
   return reader.read_header();
 }
 

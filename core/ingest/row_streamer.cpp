@@ -29,14 +29,21 @@ void abort_copy(std::optional<db::CopySink>& sink, const char* reason) {
 
 }  // namespace
 
+csv::CsvReaderOptions reader_options_for(const pipeline::Pipeline& pipeline,
+                                         const LoadOptions& options) {
+  const auto dialect = pipeline.dialect();
+  csv::CsvReaderOptions reader_options;
+  reader_options.delimiter = dialect.delimiter;
+  reader_options.quote = dialect.quote;
+  reader_options.max_record_bytes = options.max_record_bytes;
+  return reader_options;
+}
+
 StreamResult RowStreamer::stream(std::unique_ptr<csv::ByteSource> input,
                                  const std::filesystem::path& path, std::int64_t file_id,
                                  const StreamStart& start) {
   const auto dialect = pipeline_.dialect();
-  csv::CsvReaderOptions reader_options;
-  reader_options.delimiter = dialect.delimiter;
-  reader_options.quote = dialect.quote;
-  reader_options.max_record_bytes = options_.max_record_bytes;
+  auto reader_options = reader_options_for(pipeline_, options_);
   reader_options.first_line = start.first_line;
   reader_options.first_byte_offset = start.first_byte_offset;
   reader_options.drop_bom = !start.later_part;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/csv/csv_reader.hpp"
 #include "core/csv/input_source.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/ingest/load_types.hpp"
@@ -43,6 +44,10 @@ struct StreamStart {
   const std::vector<std::string>* header = nullptr;
   bool later_part = false;
 };
+
+/// How the kind's dialect and the load's limits read a file (from its first byte).
+csv::CsvReaderOptions reader_options_for(const pipeline::Pipeline& pipeline,
+                                         const LoadOptions& options);
 
 /// Reads the records of one input, converts them with the kind's converter and streams them as
 /// one binary COPY into the kind's staging table on `connection` (nothing is sent for --check).
