@@ -112,7 +112,8 @@ mkdir -p "$PGROOT/sock"
 [[ $(id -u) -eq 0 ]] && chown -R "$PG_USER_SYS" "$PGROOT"
 as_pg "$PG_BIN/initdb" -D "$PGROOT/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >>"$LOG" 2>&1
 as_pg "$PG_BIN/pg_ctl" -w -D "$PGROOT/data" -l "$PGROOT/postgres.log" \
-  -o "-p $PORT -k $PGROOT/sock -c listen_addresses=''" start >>"$LOG" 2>&1
+  -o "-p $PORT -k $PGROOT/sock -c listen_addresses='' -c max_prepared_transactions=16" start \
+  >>"$LOG" 2>&1
 
 SERVICE_PID=""
 cleanup() {
@@ -241,6 +242,9 @@ for run in $(seq 1 "$RUNS"); do
   say "run $run: psql \\copy plain ${PLAIN_TIMES[-1]} s, --ingest ${DP_TIMES[-1]} s (RSS ${DP_RSS[-1]} KiB), --check ${CHECK_TIMES[-1]} s (RSS ${CHECK_RSS[-1]} KiB), psql \\copy keyed ${KEYED_TIMES[-1]} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 sql "TRUNCATE public.bench_plain, public.bench_keyed" >/dev/null
+# Each --ingest of the big file logs "copying N parts side by side" when it loads in parts.
+PARALLEL_RUNS=$(grep -c "parts side by side" "$LOG" || true)
+say "--ingest of the big file ran in parts $PARALLEL_RUNS of $RUNS times ($(grep -o 'copying [0-9]* parts' "$LOG" | sort -u | tr '\n' ' '))"
 LOAD_AFTER_THROUGHPUT=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PLAIN_MED=$(printf '%s\n' "${PLAIN_TIMES[@]}" | median)

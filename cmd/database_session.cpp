@@ -7,6 +7,7 @@
 #include "core/db/connect.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/db/migrations.hpp"
+#include "core/ingest/prepared_parts.hpp"
 #include "core/ingest/staging_tables.hpp"
 
 namespace dp::cmd {
@@ -52,6 +53,11 @@ DatabaseSession::~DatabaseSession() {
 }
 
 void DatabaseSession::migrate() {
+  {
+    // A migration's DDL (or dev=true's drop) would wait forever on a prepared part's lock.
+    db::LibpqConnection connection(conninfo_);
+    resolve_prepared_parts(connection);
+  }
   const auto result = db::apply_migrations(*connection_, migration_options(settings_));
   if (result.applied.empty()) {
     spdlog::debug("database schema up to date ({} migrations)", result.already_applied);
@@ -63,7 +69,22 @@ void DatabaseSession::migrate() {
 
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry) {
   db::LibpqConnection connection(conninfo_);
+  // First: a prepared part holds a lock on its staging table that DDL would wait on forever.
+  resolve_prepared_parts(connection);
   ensure_staging(registry, connection);
+}
+
+void DatabaseSession::resolve_prepared_parts(db::LibpqConnection& connection) {
+  if (connection.exec("SELECT to_regclass('ingest.files') IS NULL").get(0, 0) == "t") {
+    return;  // A database without migrations has no loads to resolve.
+  }
+  const auto resolved = ingest::resolve_prepared_parts(connection);
+  if (resolved.committed + resolved.rolled_back > 0) {
+    spdlog::warn(
+        "start-up: {} prepared part(s) of stopped parallel loads committed, {} rolled "
+        "back, as the ledger decided",
+        resolved.committed, resolved.rolled_back);
+  }
 }
 
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry,

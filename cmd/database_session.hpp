@@ -30,6 +30,9 @@ class DatabaseSession {
   void ensure_staging(const pipeline::PipelineRegistry& registry);
   /// The same on a connection the caller goes on using (one connection fewer per process).
   void ensure_staging(const pipeline::PipelineRegistry& registry, db::LibpqConnection& connection);
+  /// Ends the prepared parts that parallel loads of a killed process left, as the ledger says
+  /// (commit when the file is loaded, roll back otherwise); ensure_staging(registry) does it too.
+  void resolve_prepared_parts(db::LibpqConnection& connection);
   /// The libpq connection string (secret) and its masked form (for logs).
   const std::string& conninfo() const { return conninfo_; }
   const std::string& display_name() const { return display_; }

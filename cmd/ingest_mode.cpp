@@ -76,11 +76,15 @@ int run_ingest(const config::Settings& settings, const CommandLine& command_line
   }
   // One libpq connection for the start-up staging check and every file's load.
   db::LibpqConnection connection(session.conninfo());
+  if (!check) {
+    session.resolve_prepared_parts(connection);
+  }
   session.ensure_staging(registry, connection);
 
   auto options = load_options_from(settings);
   options.dry_run = check;
   options.row_limit = command_line.limit;
+  options.conninfo = session.conninfo();
   options.on_progress = show_progress;
   options.progress_interval = std::chrono::seconds(isatty(STDERR_FILENO) ? 1 : 5);
   const ingest::FileLoader loader(registry, options);

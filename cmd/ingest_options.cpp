@@ -16,6 +16,8 @@ ingest::LoadOptions load_options_from(const config::Settings& settings) {
                               ? pipeline::ExtraColumns::kFail
                               : pipeline::ExtraColumns::kIgnore;
   options.max_record_bytes = settings.max_record_bytes;
+  options.parallel_copy_min_bytes = settings.parallel_copy_min_bytes;
+  options.parallel_copy_streams = static_cast<std::size_t>(settings.parallel_copy_streams);
   return options;
 }
 
@@ -30,6 +32,7 @@ ingest::IngestServiceOptions service_options_from(const config::Settings& settin
   options.watch.rescan_interval = settings.rescan_interval_s;
   options.watch.poll_interval = settings.poll_interval_ms;
   options.load = load_options_from(settings);
+  options.load.conninfo = conninfo;
   options.move.imports_dir = settings.imports_dir;
   options.move.exports_dir = settings.exports_dir;
   options.move.delete_loaded = settings.after_load == config::AfterLoad::kDelete;

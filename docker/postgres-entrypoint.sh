@@ -27,4 +27,8 @@ CREATE DATABASE "$POSTGRES_DB" OWNER "$POSTGRES_USER";
 SQL
   fi
 fi
-exec setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" -D "$PGDATA"
+# Arguments as the official image takes them (`postgres -c name=value ...`, from compose).
+if [ "${1:-}" = postgres ]; then
+  shift
+fi
+exec setpriv --reuid=postgres --regid=postgres --init-groups "$bin/postgres" -D "$PGDATA" "$@"

@@ -317,6 +317,12 @@ std::vector<SettingSpec> build_table() {
                                &S::poll_interval_ms, kMs, milliseconds(10), std::chrono::hours(1)));
   t.push_back(size_setting({"max_record_bytes", kIngest, "largest CSV record accepted"},
                            &S::max_record_bytes, kKiB, kGiB));
+  t.push_back(size_setting(
+      {"parallel_copy_min_bytes", kIngest, "files this big load over parallel_copy_streams"},
+      &S::parallel_copy_min_bytes, 0, std::uint64_t{1} << 50));
+  t.push_back(integer_setting(
+      {"parallel_copy_streams", kIngest, "COPY streams of one big file (1 = never split)"},
+      &S::parallel_copy_streams, 1, 16));
   t.push_back(
       enum_setting({"on_extra_columns", kIngest, "header columns no model column asks for"},
                    &S::on_extra_columns,

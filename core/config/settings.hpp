@@ -94,6 +94,12 @@ struct Settings {
   std::chrono::milliseconds poll_interval_ms{1000};
   /// Largest CSV record accepted; bounds memory when a quote is never closed.
   std::uint64_t max_record_bytes = 16 * 1024 * 1024;
+  /// A plain file this big is cut at record boundaries and copied over several connections at
+  /// once: one COPY stream keeps only one PostgreSQL core busy. 0 sends every file that way.
+  std::uint64_t parallel_copy_min_bytes = 64 * 1024 * 1024;
+  /// COPY streams of one big file; the server needs max_prepared_transactions >= streams - 1
+  /// per load running at once (two-phase commit), or the file loads with one stream.
+  int parallel_copy_streams = 2;
   /// Unexpected extra columns are usually harmless additions by the producer, so ignore them.
   ExtraColumnsPolicy on_extra_columns = ExtraColumnsPolicy::kIgnore;
   /// Bad rows are recorded as rejects and the good rows loaded, unless configured otherwise.

@@ -6,13 +6,15 @@
 
 namespace dp::csv {
 
-CsvBuffer::CsvBuffer(ByteSource& source, std::size_t chunk_bytes, std::size_t max_bytes)
+CsvBuffer::CsvBuffer(ByteSource& source, std::size_t chunk_bytes, std::size_t max_bytes,
+                     std::uint64_t first_offset)
     : source_(source),
       chunk_bytes_(std::max<std::size_t>(chunk_bytes, 1)),
       max_bytes_(std::max(max_bytes, 2 * chunk_bytes_)),
       // Two chunks: a carried partial record (usually short) still leaves a full chunk to read.
       data_(std::make_unique<char[]>(2 * chunk_bytes_ + kPadding)),
-      capacity_(2 * chunk_bytes_) {}
+      capacity_(2 * chunk_bytes_),
+      base_offset_(first_offset) {}
 
 bool CsvBuffer::refill() {
   if (end_of_input_) {

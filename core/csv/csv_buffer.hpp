@@ -18,7 +18,9 @@ class CsvBuffer {
 
   /// `chunk_bytes` is the size of each read; the buffer never grows beyond `max_bytes`
   /// (at least 2 * chunk_bytes), which bounds memory whatever the input holds.
-  CsvBuffer(ByteSource& source, std::size_t chunk_bytes, std::size_t max_bytes);
+  /// `first_offset` is the input offset of the source's first byte (a part of a file).
+  CsvBuffer(ByteSource& source, std::size_t chunk_bytes, std::size_t max_bytes,
+            std::uint64_t first_offset = 0);
 
   /// First unconsumed byte.
   const char* begin() const noexcept { return data_.get() + begin_; }

@@ -38,11 +38,16 @@ CsvReader::CsvReader(std::unique_ptr<ByteSource> source, CsvReaderOptions option
       // A carried record is at most max_record_bytes + 1 (a CR that may precede its LF) before
       // it is skipped, and a full chunk is read after it.
       buffer_(*source_, options_.read_chunk_bytes,
-              options_.max_record_bytes + 1 + std::max<std::size_t>(options_.read_chunk_bytes, 1)),
-      tokenizer_(options_.delimiter, options_.quote) {}
+              options_.max_record_bytes + 1 + std::max<std::size_t>(options_.read_chunk_bytes, 1),
+              options_.first_byte_offset),
+      tokenizer_(options_.delimiter, options_.quote),
+      next_line_(options_.first_line) {}
 
 void CsvReader::start() {
   started_ = true;
+  if (!options_.drop_bom) {
+    return;
+  }
   while (buffer_.size() < kUtf8Bom.size() && buffer_.refill()) {
   }
   if (std::string_view(buffer_.begin(), std::min(buffer_.size(), kUtf8Bom.size())) == kUtf8Bom) {

@@ -28,6 +28,12 @@ struct CsvReaderOptions {
   /// Bytes asked of the source per read: large sequential reads; tests shrink it to cut records
   /// at every possible place.
   std::size_t read_chunk_bytes = 256 * 1024;
+  /// Line number and input offset of the first byte read: a part of a file read on its own
+  /// (parallel COPY) reports the lines and offsets of the whole file.
+  std::uint64_t first_line = 1;
+  std::uint64_t first_byte_offset = 0;
+  /// A UTF-8 BOM is dropped only at the start of a file, never at the start of a later part.
+  bool drop_bom = true;
 };
 
 /// What one call of CsvReader::next produced.
@@ -107,7 +113,7 @@ class CsvReader {
   FieldList fields_;
   std::string scratch_;
   /// Line number where the next record starts.
-  std::uint64_t next_line_ = 1;
+  std::uint64_t next_line_;
   /// What read_plain_record produced.
   ReadStatus row_status_ = ReadStatus::kEnd;
   bool started_ = false;

@@ -62,10 +62,24 @@ FileSource::~FileSource() {
   }
 }
 
+FileSource::FileSource(int fd, std::string path, std::uint64_t begin, std::uint64_t end)
+    : FileSource(fd, std::move(path)) {
+  begin_ = std::min(begin, size_);
+  size_ = std::min(end, size_) - std::min(begin_, std::min(end, size_));
+  bounded_ = true;
+}
+
 std::size_t FileSource::read(char* out, std::size_t max_bytes) {
+  if (bounded_) {
+    max_bytes = static_cast<std::size_t>(std::min<std::uint64_t>(max_bytes, size_ - consumed_));
+    if (max_bytes == 0) {
+      return 0;
+    }
+  }
   for (;;) {
-    const ssize_t got = positional_ ? ::pread(fd_, out, max_bytes, static_cast<off_t>(consumed_))
-                                    : ::read(fd_, out, max_bytes);
+    const ssize_t got = positional_
+                            ? ::pread(fd_, out, max_bytes, static_cast<off_t>(begin_ + consumed_))
+                            : ::read(fd_, out, max_bytes);
     if (got >= 0) {
       consumed_ += static_cast<std::uint64_t>(got);
       return static_cast<std::size_t>(got);

@@ -45,6 +45,9 @@ class FileSource final : public ByteSource {
   /// reads it with pread from offset 0, so several sources over one open file never disturb
   /// each other; `path` only names it in errors.
   FileSource(int fd, std::string path);
+  /// The same over bytes [begin, end) of the file only: one part of a file that several
+  /// loaders read side by side (parallel COPY); offsets and sizes are the part's.
+  FileSource(int fd, std::string path, std::uint64_t begin, std::uint64_t end);
   ~FileSource() override;
   FileSource(const FileSource&) = delete;
   FileSource& operator=(const FileSource&) = delete;
@@ -64,6 +67,10 @@ class FileSource final : public ByteSource {
   int fd_ = -1;
   std::uint64_t size_ = 0;
   std::uint64_t consumed_ = 0;
+  /// File offset of the first byte this source reads (a part's start; 0 for a whole file).
+  std::uint64_t begin_ = 0;
+  /// Reads stop at size_ (a part), instead of at the file's current end.
+  bool bounded_ = false;
   /// Reads with pread at consumed_ instead of read (descriptors shared with others).
   bool positional_ = false;
 };

@@ -412,7 +412,8 @@ void EmbeddedPostgres::start() {
   const int port = options_.tcp_port > 0 ? options_.tcp_port : kEmbeddedSocketPort;
   std::string server_options =
       "-p " + std::to_string(port) + " -k " + socket_dir_.string() + " -c listen_addresses=" +
-      (options_.tcp_port > 0 ? std::string("127.0.0.1") : std::string("''"));
+      (options_.tcp_port > 0 ? std::string("127.0.0.1") : std::string("''")) +
+      " -c max_prepared_transactions=" + std::to_string(options_.max_prepared_transactions);
   if (!options_.fsync) {
     server_options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
   }

@@ -19,6 +19,10 @@ struct EmbeddedPostgresOptions {
   std::string system_user = "dataprocessor";
   /// fsync=off is only for throwaway test clusters; a user's data must survive a crash.
   bool fsync = true;
+  /// Parallel COPY of a big file prepares one transaction per extra stream (two-phase commit):
+  /// 64 covers 16 workers of 4 streams with room for the resolver; tests set 0 to see the
+  /// one-stream fallback of a server without prepared transactions.
+  int max_prepared_transactions = 64;
 };
 
 /// A PostgreSQL cluster the service starts itself from the installed binaries when no

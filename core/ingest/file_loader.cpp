@@ -16,7 +16,9 @@
 #include "core/db/pg_error.hpp"
 #include "core/ingest/dispatcher.hpp"
 #include "core/ingest/opened_file.hpp"
+#include "core/ingest/parallel_copy.hpp"
 #include "core/ingest/reject_spool.hpp"
+#include "core/ingest/row_streamer.hpp"
 #include "core/table/copy_row_writer.hpp"
 #include "core/table/ddl.hpp"
 
@@ -28,173 +30,10 @@ namespace {
 
 // Rejects of a failed file kept in ingest.rejects: enough to diagnose, bounded for huge files.
 constexpr std::uint64_t kFailedFileRejects = 1000;
-// Records read between two looks at the cancel flag and the progress clock: a few
-// microseconds of work each, so shutdown never waits on a COPY flush that may not come.
-constexpr std::uint64_t kRecordsPerCheck = 256;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
 }
-
-/// A reason that fails the file as a whole (bad header, too many rejects, unreadable input).
-struct FileFailure : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-/// What streaming the rows produced before the commit decision.
-struct StreamResult {
-  std::uint64_t rows_loaded = 0;
-  /// Physical data lines read, and those spanned by rejected records: the reject ratio counts
-  /// lines, so one record that swallowed many lines cannot hide behind a count of one.
-  std::uint64_t data_lines = 0;
-  std::uint64_t rejected_lines = 0;
-  std::vector<std::string> warnings;
-  bool stopped_at_first_reject = false;
-};
-
-class RowStreamer {
- public:
-  RowStreamer(const pipeline::Pipeline& pipeline, const LoadOptions& options,
-              db::LibpqConnection& connection, RejectSpool& rejects)
-      : pipeline_(pipeline), options_(options), connection_(connection), rejects_(rejects) {}
-
-  StreamResult stream(const OpenedFile& opened, const fs::path& path, std::int64_t file_id) {
-    const auto dialect = pipeline_.dialect();
-    csv::CsvReaderOptions reader_options;
-    reader_options.delimiter = dialect.delimiter;
-    reader_options.quote = dialect.quote;
-    reader_options.max_record_bytes = options_.max_record_bytes;
-    csv::CsvReader reader(opened.input(), reader_options);
-
-    std::optional<std::vector<std::string>> header;
-    if (dialect.has_header) {
-      csv::RowError header_error;
-      header = reader.read_header(&header_error);
-      if (!header) {
-        throw FileFailure(header_error.message.empty() ? "the file is empty: no header row"
-                                                       : "bad header: " + header_error.message);
-      }
-    }
-    const pipeline::FileContext context{path, logical_file_name(path)};
-    auto converter =
-        pipeline_.make_converter(context, header ? &*header : nullptr, options_.extra_columns);
-
-    StreamResult result;
-    result.warnings = converter->warnings();
-    const auto& model = pipeline_.staging_model();
-    const auto field_count = static_cast<std::int16_t>(2 + model.columns.size());
-
-    // --check (dry_run) is a reader: the rows are validated and counted, never sent.
-    std::optional<db::CopySink> sink;
-    if (!options_.dry_run) {
-      sink.emplace(connection_);
-      sink->begin(table::copy_statement(options_.staging_schema, model));
-    }
-    table::CopyRowWriter writer;
-    csv::CsvRow row;
-    csv::RowError error;
-    std::uint64_t data_rows = 0;
-    const auto started = Clock::now();
-    auto next_progress = started + options_.progress_interval;
-
-    const std::uint64_t first_data_line = reader.next_line();
-    for (;;) {
-      if (options_.row_limit && data_rows >= *options_.row_limit) {
-        break;
-      }
-      // Checked per batch of records, rejected ones included, so that shutdown is honoured
-      // within a second even when nothing reaches the COPY stream.
-      if (data_rows % kRecordsPerCheck == 0) {
-        if (options_.cancel != nullptr && options_.cancel->load()) {
-          abort(sink, "the service is stopping");
-          throw LoadCancelled("load of " + path.filename().string() + " cancelled by shutdown");
-        }
-        if (options_.on_progress && Clock::now() >= next_progress) {
-          options_.on_progress({path.filename().string(), writer.rows(), reader.bytes_consumed(),
-                                reader.total_bytes(), seconds_since(started)});
-          next_progress = Clock::now() + options_.progress_interval;
-        }
-      }
-      const auto status = reader.next(row, error);
-      if (status == csv::ReadStatus::kEnd) {
-        break;
-      }
-      ++data_rows;
-      if (status == csv::ReadStatus::kError) {
-        result.rejected_lines += reader.next_line() - error.line;
-        if (reader.broken()) {
-          rejects_.add(error);
-          abort(sink, "broken quoting");
-          throw FileFailure(error.message);
-        }
-        if (reject(error, sink)) {
-          result.stopped_at_first_reject = true;
-          break;
-        }
-        continue;
-      }
-      writer.begin_row(field_count);
-      writer.put_int64(file_id);
-      writer.put_int64(static_cast<std::int64_t>(row.line));
-      if (auto row_error = converter->convert(row, writer)) {
-        writer.abandon_row();
-        result.rejected_lines += reader.next_line() - row.line;
-        if (reject(*row_error, sink)) {
-          result.stopped_at_first_reject = true;
-          break;
-        }
-        continue;
-      }
-      writer.end_row();
-      if (writer.complete_bytes().size() >= db::CopySink::kMaxMessageBytes) {
-        if (sink) {
-          sink->write(writer.complete_bytes());
-        }
-        writer.consume_complete();
-      }
-    }
-    result.data_lines = reader.next_line() - first_data_line;
-    if (result.stopped_at_first_reject) {
-      abort(sink, "file rejected");
-      return result;
-    }
-    if (!sink) {
-      result.rows_loaded = writer.rows();
-      return result;
-    }
-    sink->write(writer.complete_bytes());
-    writer.consume_complete();
-    result.rows_loaded = sink->finish();
-    return result;
-  }
-
- private:
-  // Ends the COPY stream, when there is one (--check sends nothing).
-  static void abort(std::optional<db::CopySink>& sink, const char* reason) {
-    if (sink) {
-      sink->abort(reason);
-    }
-  }
-
-  // Returns true when the policy says to stop at this reject; past max_rejects the file fails
-  // at once, which also bounds the reject spool.
-  bool reject(const csv::RowError& error, std::optional<db::CopySink>& sink) {
-    rejects_.add(error);
-    if (options_.on_error == OnRowError::kContinue && rejects_.count() > options_.max_rejects) {
-      abort(sink, "too many rejects");
-      throw FileFailure(fmt::format(
-          "more than max_rejects ({}) rows rejected; stopped reading at line {} without loading "
-          "anything",
-          options_.max_rejects, error.line));
-    }
-    return options_.on_error == OnRowError::kSkipFile;
-  }
-
-  const pipeline::Pipeline& pipeline_;
-  const LoadOptions& options_;
-  db::LibpqConnection& connection_;
-  RejectSpool& rejects_;
-};
 
 /// A full load replaces earlier trial loads (`--limit`) of the same content: their rows leave
 /// staging in the same transaction, so staging holds each row of the file exactly once.
@@ -361,11 +200,22 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
       return finish(LoadStatus::kDuplicate);
     }
     outcome.file_id = options_.dry_run ? 0 : ledger.begin_load(file);
-    const auto streamed =
-        RowStreamer(pipeline, options_, connection, rejects).stream(*opened, path, outcome.file_id);
+    std::optional<ParallelCopy> parallel;
+    std::optional<StreamResult> in_parts;
+    if (wants_parallel_copy(options_, file.size_bytes)) {
+      in_parts = parallel.emplace(pipeline, options_, connection, *opened, path)
+                     .stream(outcome.file_id, rejects);
+      if (!in_parts) {
+        parallel.reset();
+      }
+    }
+    const auto streamed = in_parts ? *in_parts
+                                   : RowStreamer(pipeline, options_, connection, rejects)
+                                         .stream(opened->input(), path, outcome.file_id);
     outcome.rows_rejected = rejects.count();
     outcome.first_rejects = rejects.first();
     outcome.warnings = streamed.warnings;
+    outcome.copy_streams = streamed.copy_streams;
     failure = too_many_rejects(streamed, rejects.count(), options_);
     if (failure.empty()) {
       outcome.rows_loaded = streamed.rows_loaded;
@@ -384,7 +234,13 @@ LoadOutcome FileLoader::load(db::LibpqConnection& connection, const fs::path& pa
                          pipeline.staging_model(), outcome.file_id);
       }
       ensure_unchanged();
+      if (parallel) {
+        parallel->before_commit();
+      }
       transaction.commit();
+      if (parallel) {
+        parallel->after_commit();
+      }
       return finish(LoadStatus::kLoaded);
     }
   } catch (const pipeline::FileRejected& error) {

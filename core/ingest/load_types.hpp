@@ -52,6 +52,13 @@ struct LoadOptions {
   std::chrono::milliseconds progress_interval{std::chrono::seconds(3)};
   /// Set from another thread to abandon the load (shutdown): the transaction rolls back.
   const std::atomic<bool>* cancel = nullptr;
+  /// A plain file of at least this many bytes is cut at record boundaries and its parts are
+  /// copied side by side over `parallel_copy_streams` connections (one COPY keeps one server
+  /// core busy); smaller files, gzip files, --check and --limit use one stream.
+  std::uint64_t parallel_copy_min_bytes = 64 * 1024 * 1024;
+  std::size_t parallel_copy_streams = 2;
+  /// Where the extra connections of a parallel load connect; empty means one stream.
+  std::string conninfo;
 };
 
 /// How a file's load ended.
@@ -84,6 +91,8 @@ struct LoadOutcome {
   /// The first rejects (at most kKeptRejects), for the error report and --check.
   std::vector<csv::RowError> first_rejects;
   std::vector<std::string> warnings;
+  /// COPY streams that loaded the rows: above 1 when the file was cut into parts.
+  std::size_t copy_streams = 1;
   double seconds = 0;
   /// The file as it was when it was hashed; settle_file leaves it in place if it changed since.
   std::optional<watch::FileStat> identity;

@@ -88,13 +88,29 @@ std::string OpenedFile::sha256(const std::atomic<bool>* cancel) const {
   }
 }
 
-std::unique_ptr<csv::ByteSource> OpenedFile::input() const {
-  const int copy = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);
+namespace {
+
+int duplicate(int fd, const std::filesystem::path& path) {
+  const int copy = ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
   if (copy < 0) {
-    throw csv::InputError(path_.string(),
+    throw csv::InputError(path.string(),
                           std::string("cannot duplicate the descriptor: ") + std::strerror(errno));
   }
-  return csv::open_input(std::make_unique<csv::FileSource>(copy, path_.string()));
+  return copy;
+}
+
+}  // namespace
+
+std::unique_ptr<csv::ByteSource> OpenedFile::input() const {
+  return csv::open_input(std::make_unique<csv::FileSource>(duplicate(fd_, path_), path_.string()));
+}
+
+std::unique_ptr<csv::ByteSource> OpenedFile::part(std::uint64_t begin, std::uint64_t end) const {
+  return std::make_unique<csv::FileSource>(duplicate(fd_, path_), path_.string(), begin, end);
+}
+
+bool OpenedFile::is_gzip() const {
+  return csv::FileSource(duplicate(fd_, path_), path_.string()).starts_with_gzip_magic();
 }
 
 }  // namespace dp::ingest

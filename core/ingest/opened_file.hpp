@@ -39,6 +39,13 @@ class OpenedFile {
   std::string sha256(const std::atomic<bool>* cancel) const;
   /// A fresh plain or gzip source over the file from its first byte (own read position).
   std::unique_ptr<csv::ByteSource> input() const;
+  /// A plain source over bytes [begin, end) only, for one part of a parallel load (a gzip file
+  /// cannot be read from the middle: the caller checks is_gzip first).
+  std::unique_ptr<csv::ByteSource> part(std::uint64_t begin, std::uint64_t end) const;
+  /// Whether the file is gzip-compressed (by its first bytes).
+  bool is_gzip() const;
+  /// The descriptor, for reads at chosen offsets (splitting); stays owned by this object.
+  int descriptor() const noexcept { return fd_; }
 
  private:
   std::filesystem::path path_;

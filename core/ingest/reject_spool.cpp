@@ -96,6 +96,35 @@ void RejectSpool::add(const csv::RowError& error) {
   }
 }
 
+void RejectSpool::append(RejectSpool& later) {
+  count_ += later.count_;
+  for (const auto& error : later.first_) {
+    if (first_.size() >= kKeptRejects) {
+      break;
+    }
+    first_.push_back(error);
+  }
+  if (later.file_ != nullptr) {
+    std::rewind(later.file_);
+    std::string chunk(kSpillBytes, '\0');
+    for (;;) {
+      const std::size_t got = std::fread(chunk.data(), 1, chunk.size(), later.file_);
+      if (got == 0) {
+        break;
+      }
+      buffer_.append(chunk.data(), got);
+      spill();
+    }
+  }
+  buffer_.append(later.buffer_);
+  if (buffer_.size() >= kSpillBytes) {
+    spill();
+  }
+  later.buffer_.clear();
+  later.first_.clear();
+  later.count_ = 0;
+}
+
 void RejectSpool::spill() {
   if (buffer_.empty()) {
     return;

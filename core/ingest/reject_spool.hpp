@@ -26,6 +26,9 @@ class RejectSpool {
   std::uint64_t count() const { return count_; }
   /// The first rejects in file order (at most kKeptRejects).
   const std::vector<csv::RowError>& first() const { return first_; }
+  /// Takes over the rejects of `later` (a later part of the same file read on its own), after
+  /// this spool's own, so that counts, the first rejects and the ledger copy stay in file order.
+  void append(RejectSpool& later);
   /// Streams every reject of `file_id` into ingest.rejects (file_id is only known then for
   /// failed files, so it is written here rather than in add()).
   void copy_into_ledger(db::LibpqConnection& connection, std::int64_t file_id,

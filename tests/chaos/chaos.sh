@@ -7,6 +7,7 @@
 #
 #   tests/chaos/chaos.sh [--minutes M | --seconds S] [--binary PATH] [--seed N]
 #                        [--max-rows N] [--keep] [--strict-ledger] [--inject-double-load]
+#                        [--parallel]
 #
 # --minutes/--seconds  how long files stream in and kills happen (default 10 minutes)
 # --binary             the dataprocessor to test (default build/dataprocessor)
@@ -17,6 +18,8 @@
 #                      commit and the move makes the restart record the file again)
 # --inject-double-load copy one staging row before the checks: they must then fail (the ctest
 #                      chaos_checks_detect_a_double_load shows that the checks can fail)
+# --parallel           load every file over parallel COPY streams (parallel_copy_min_bytes=0):
+#                      kills then also land between PREPARE TRANSACTION and COMMIT PREPARED
 #
 # Prints the kills, files and rows, and exits 0 only when every check holds. ctest runs a short
 # form (tests/chaos/CMakeLists.txt); run the long form by hand.
@@ -30,6 +33,7 @@ max_rows=50000
 keep=false
 inject=false
 strict_ledger=false
+parallel_threshold=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --minutes) seconds=$(( $2 * 60 )); shift 2 ;;
@@ -40,7 +44,8 @@ while [[ $# -gt 0 ]]; do
     --keep) keep=true; shift ;;
     --inject-double-load) inject=true; shift ;;
     --strict-ledger) strict_ledger=true; shift ;;
-    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+    --parallel) parallel_threshold=(--set parallel_copy_min_bytes=0); shift ;;
+    *) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
   esac
 done
 [[ -x $binary ]] || { echo "chaos: no binary at $binary (build it first)" >&2; exit 2; }
@@ -79,6 +84,7 @@ start_service() {
     "$binary" --watch --set imports_dir="$imports" --set exports_dir="$work/exports" \
     --set logs_dir="$work/logs" --set data_dir="$work/var" --set settle_ms=100 \
     --set http_port=0 --set db_retry_max_delay_s=1 --set rescan_interval_s=5 \
+    "${parallel_threshold[@]}" \
     >>"$work/service.log" 2>&1 &
   service_pid=$!
 }

@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -179,6 +180,10 @@ class WatchFixture {
     spec.output_file = dir_.path() / ("service-" + std::to_string(++starts_) + ".log");
     // The connection string comes through the environment, as in the container.
     spec.env = {{"DB_STRING", conninfo_for_service(conninfo.empty() ? db_.conninfo() : conninfo)}};
+    // The crash tests run a second time with every file split (tests/CMakeLists.txt).
+    if (const char* threshold = std::getenv("PARALLEL_COPY_MIN_BYTES")) {
+      spec.env.emplace_back("PARALLEL_COPY_MIN_BYTES", threshold);
+    }
     service_ = std::make_unique<ServiceProcess>(spec);
     const bool watching = service_->wait_for_output(" workers", 60s);
     INFO("service output:\n" << service_->output());

@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <csignal>
+#include <cstdlib>
 #include <thread>
 
 #include "tests/cmd/watch/watch_fixture.hpp"
@@ -38,6 +39,10 @@ fs::path drop_big_file_and_wait_for_copy(WatchFixture& fx) {
   INFO("service output:\n" << fx.service_output());
   REQUIRE(under_way);
   REQUIRE(fx.count("SELECT count(*) FROM ingest.files WHERE status = 'loaded'") == 0);
+  if (std::getenv("PARALLEL_COPY_MIN_BYTES") != nullptr) {
+    // The parallel variant (tests/CMakeLists.txt): the load really runs in parts.
+    REQUIRE(fx.service_output().find("parts side by side") != std::string::npos);
+  }
   return target;
 }
 
