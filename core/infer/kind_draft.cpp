@@ -9,8 +9,8 @@
 #include "core/infer/column_names.hpp"
 #include "core/infer/header_detector.hpp"
 #include "core/infer/type_ladder.hpp"
+#include "core/pipeline/model_converter.hpp"
 #include "core/table/copy_row_writer.hpp"
-#include "core/table/model_converter.hpp"
 #include "core/table/parse_support.hpp"
 
 namespace dp::infer {
@@ -128,7 +128,7 @@ bool loads_every_value(const table::ColumnModel& model, const std::vector<Record
       continue;
     }
     writer.begin_row(1);
-    const bool failed = table::write_value(model, records[r][field], writer).has_value();
+    const bool failed = pipeline::write_value(model, records[r][field], writer).has_value();
     writer.abandon_row();
     if (failed) {
       return false;

@@ -1,8 +1,8 @@
 // A brand-new feed added at run time with files only, following docs/file-kinds.md ("Add your
 // feed") block by block: a kind file dropped into kinds_dir and SIGHUP, a file of the feed
-// loaded by the running service (real inotify), a warehouse step and an analysis view under a
-// test sql_dir built by --pipeline and exported by --analysis. Nothing is rebuilt, the service
-// is never restarted.
+// loaded by the running service (real inotify), a warehouse step, an analysis view and its
+// report.toml under a test sql_dir, built by --pipeline, exported and drawn by --analysis.
+// Nothing is rebuilt, the service is never restarted.
 #include <doctest/doctest.h>
 
 #include <signal.h>
@@ -50,7 +50,7 @@ void apply_blocks(const std::vector<DocBlock>& blocks, const fs::path& root,
 
 TEST_CASE("a new feed at run time, with files only: loaded, built, exported") {
   const auto blocks = feed_blocks();
-  REQUIRE(blocks.size() == 5);
+  REQUIRE(blocks.size() == 6);
 
   WatchFixture fixture;
   // The test's own sql_dir: a copy of the shipped sql/, as the page says.
@@ -116,16 +116,18 @@ TEST_CASE("a new feed at run time, with files only: loaded, built, exported") {
                        "datawarehouse.fact_order") ==
         "10 " + fixture.scalar("SELECT max(batch_id) FROM datawarehouse.etl_runs"));
 
-  // 5. An analysis view, exported by --analysis.
+  // 5. An analysis view, exported by --analysis; 6. a chart and a table in its report.toml.
   apply_blocks(blocks, fixture.root(), "sql/analysis/");
-  // 6. A chart in its report.toml: connected at the merge with the report branch (issue 16
-  // item 6), e.g. apply_blocks(blocks, fixture.root(), "sql/analysis/orders/report.toml") and a
-  // check that exports/analysis/report.html draws it.
   const auto analysis = one_shot({"--analysis"});
   INFO("--analysis: exit " << analysis.exit_code << "\n" << analysis.out << analysis.err);
   REQUIRE(analysis.exit_code == 0);
   CHECK(read_file_text(fixture.exports() / "analysis" / "orders_by_partner_month.csv") ==
         "partner,year,month,orders,revenue\nacme,2024,7,10,374.24\n");
+  const std::string report = read_file_text(fixture.exports() / "analysis" / "report.html");
+  CHECK(report.find("id=\"orders\"") != std::string::npos);
+  CHECK(report.find("Order revenue per partner") != std::string::npos);
+  CHECK(report.find("id=\"chart-orders-revenue\"") != std::string::npos);
+  CHECK(report.find("374.24") != std::string::npos);
 
   // Never restarted: the same process took the feed in and still runs.
   CHECK(service.running());
