@@ -35,8 +35,8 @@ bool has_zone(std::string_view text) {
 
 void TypeLadder::add(std::string_view value) {
   ++values_;
-  if (value.empty()) {
-    ++empty_;
+  if (trim_blanks(value).empty()) {
+    ++empty_;  // only spaces or tabs: the kind loader takes it for a missing value
     return;
   }
   if (boolean_) {
@@ -93,7 +93,7 @@ InferredType TypeLadder::result() const {
 }
 
 bool TypeLadder::fits(const InferredType& type, std::string_view value) {
-  if (value.empty()) {
+  if (trim_blanks(value).empty()) {
     return true;
   }
   switch (type.type) {

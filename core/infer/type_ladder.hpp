@@ -21,8 +21,8 @@ struct InferredType {
 /// boolean, integer, bigint, numeric, date, timestamp, timestamptz, text — DuckDB's order, with
 /// its sniffer's rules that a value with a leading zero (`007`) stays text and that a column of
 /// only 0 and 1 is a number, not a boolean. A value fits a type only when the loader's own parser
-/// for that type (core/table/value_parsers.hpp) accepts it. Empty values fit every type (they
-/// load as NULL) but make the column optional.
+/// for that type (core/table/value_parsers.hpp) accepts it. Empty values (or only spaces and
+/// tabs) fit every type (they load as NULL) but make the column optional.
 class TypeLadder {
  public:
   /// Adds one field value as the CSV reader produced it.
