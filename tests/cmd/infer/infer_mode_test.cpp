@@ -2,7 +2,8 @@
 // every csv-spectrum file (tests/data/csv-spectrum), and each draft loads its file. The draft's
 // columns become a table in a throwaway database and PostgreSQL's own CSV COPY, with the
 // draft's delimiter, quote and header, loads the file into it: zero errors, and as many rows as
-// the file has records. Files the loader cannot read are refused with a message.
+// the file has records; and the draft, put in kinds_dir, loads the file through the service's
+// own kind loader with zero rejects. Files the loader cannot read are refused with a message.
 #include <doctest/doctest.h>
 #include <libpq-fe.h>
 
@@ -15,6 +16,7 @@
 #include "core/csv/input_source.hpp"
 #include "core/db/libpq_connection.hpp"
 #include "core/util/process.hpp"
+#include "tests/cmd/ingest/ingest_fixture.hpp"
 #include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
@@ -272,4 +274,47 @@ TEST_CASE("--name names the kind and --rows bounds the sample") {
   CHECK(draft["name"].value_or(std::string()) == "case_feed");
   CHECK(draft["table"].value_or(std::string()) == "case_feed");
   CHECK(run.output.find("10 data records sampled from the start of the file") != std::string::npos);
+}
+
+TEST_CASE("every draft loads its file through the kind loader: zero rejects, every row") {
+  // The drafts above are checked against PostgreSQL's own CSV COPY; this is the loader a user
+  // gets: each draft, under a name of its own, is the only file in kinds_dir, and
+  // `dataprocessor --ingest` loads its file with it.
+  dp::test::OneShotFixture fixture;
+  const fs::path kinds = fixture.root() / "kinds";
+  auto files = csv_files(DP_SAMPLES_DIR);
+  for (const auto& file : csv_files(spectrum_dir())) {
+    if (!refused_file(file)) {
+      files.push_back(file);
+    }
+  }
+  REQUIRE(files.size() >= 28);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    CAPTURE(files[i].string());
+    // Letters only: a digit in the name would become a `*` of the drafted pattern.
+    const std::string name =
+        std::string("draft_") + static_cast<char>('a' + i / 26) + static_cast<char>('a' + i % 26);
+    const fs::path copy = fixture.root() / "data" / (name + ".csv");
+    fs::copy_file(files[i], copy);
+    const auto drafted = run_infer({copy.string(), "--name", name});
+    INFO(drafted.output);
+    REQUIRE(drafted.exit_code == 0);
+    fs::remove_all(kinds);
+    fs::create_directories(kinds);
+    std::ofstream(kinds / (name + ".toml")) << drafted.output;
+
+    const auto draft = toml::parse(drafted.output);
+    const auto delimiter = draft["dialect"]["delimiter"].value_or(std::string(","));
+    const auto quote = draft["dialect"]["quote"].value_or(std::string("\""));
+    const bool header = draft["dialect"]["header"].value_or(false);
+    const auto rows = record_count(copy, delimiter[0], quote[0]) - (header ? 1 : 0);
+
+    const auto run =
+        fixture.run({"--ingest", copy.string(), "--set", "kinds_dir=" + kinds.string()});
+    INFO(dp::test::describe(run));
+    CHECK(run.exit_code == 0);
+    CHECK(fixture.scalar("SELECT status || ' ' || rows_loaded || ' ' || rows_rejected FROM "
+                         "ingest.files WHERE pipeline = '" +
+                         name + "'") == "loaded " + std::to_string(rows) + " 0");
+  }
 }
