@@ -99,14 +99,15 @@ void print_text(const db::StatusReport& report) {
   if (report.recent.empty()) {
     std::cout << "  (none yet)\n";
   } else {
-    std::cout << fmt::format("  {:>6}  {:<32} {:<18} {:<10} {:>10} {:>8}  {:<25} {:>8}\n", "id",
-                             "name", "kind", "outcome", "rows", "rejects", "when", "took");
+    std::cout << fmt::format("  {:>6}  {:<32} {:<18} {:<10} {:>10} {:>8}  {:<25} {:>8}  {}\n", "id",
+                             "name", "kind", "outcome", "rows", "rejects", "when", "took",
+                             "replica");
   }
   for (const auto& file : report.recent) {
-    std::cout << fmt::format("  {:>6}  {:<32} {:<18} {:<10} {:>10} {:>8}  {:<25} {:>8}\n",
+    std::cout << fmt::format("  {:>6}  {:<32} {:<18} {:<10} {:>10} {:>8}  {:<25} {:>8}  {}\n",
                              file.file_id, file.name, file.pipeline.empty() ? "-" : file.pipeline,
                              file.status, file.rows_loaded, file.rows_rejected, file.started_at,
-                             seconds_text(file.seconds));
+                             seconds_text(file.seconds), file.replica.empty() ? "-" : file.replica);
   }
   std::cout << "\nFailures:\n";
   if (report.failures.empty()) {

@@ -83,6 +83,12 @@ struct IngestService::Impl {
                    csv::escape_invalid_utf8(moved.string()));
       watcher.forget(link);
     } catch (const std::exception& error) {
+      std::error_code ignored;
+      if (!fs::exists(fs::symlink_status(link, ignored))) {
+        // Another replica sharing imports/ quarantined it first.
+        watcher.forget(link);
+        return;
+      }
       spdlog::error("cannot quarantine symlink {}: {}", display_name(link),
                     csv::escape_invalid_utf8(error.what()));
     }

@@ -125,6 +125,14 @@ TEST_CASE("3 replicas, 600 files, one killed half-way: each file loaded once, re
   for (const auto* id : {"\"r1\"", "\"r2\"", "\"r3\""}) {
     CHECK(report.out.find(std::string("\"replica_id\": ") + id) != std::string::npos);
   }
+  // The text form names them too, and the replica of each recent file.
+  status.args.pop_back();
+  const auto text = run_to_completion(status);
+  CHECK(text.exit_code == 0);
+  for (const auto* id : {"r1 (host", "r2 (host", "r3 (host"}) {
+    CHECK(text.out.find(id) != std::string::npos);
+  }
+  CHECK(text.out.find(" replica\n") != std::string::npos);
 
   for (const auto* id : {"r1", "r2", "r3"}) {
     CHECK(replicas.replica(id).terminate() == 0);

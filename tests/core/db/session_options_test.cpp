@@ -5,8 +5,14 @@
 
 #include <doctest/doctest.h>
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <pqxx/pqxx>
 
+#include "core/db/embedded_postgres.hpp"
+#include "tests/support/temp_dir.hpp"
 #include "tests/support/test_database.hpp"
 
 using dp::db::SessionOptions;
@@ -19,7 +25,46 @@ std::string show(pqxx::connection& connection, const std::string& setting) {
   return work.exec_params1("SELECT current_setting($1, true)", setting)[0].as<std::string>("");
 }
 
+/// A TCP port on the loopback interface that nothing listens on right now.
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
 }  // namespace
+
+TEST_CASE("over TCP the server itself gives up on a silent replica within the timeout") {
+  // A lost node sends no FIN: only the backend's own keepalives and user timeout end its session
+  // (and so its claims). They come with the session, whatever the server's configuration says.
+  dp::test::TempDir dir;
+  dp::db::EmbeddedPostgresOptions cluster;
+  cluster.root = dir.path();
+  cluster.fsync = false;
+  cluster.system_user = "dp_pgtest";
+  cluster.tcp_port = free_port();
+  dp::db::EmbeddedPostgres server(cluster);
+  server.start();
+  auto conninfo = server.conninfo();
+  conninfo.replace(0, conninfo.find(' '), "host=127.0.0.1");
+  SessionOptions options;
+  options.replica_id = "tcp-replica";
+  options.dead_peer_timeout = std::chrono::seconds(30);
+  pqxx::connection connection(with_session_options(conninfo, options));
+  CHECK(show(connection, "tcp_keepalives_idle") == "10");
+  CHECK(show(connection, "tcp_keepalives_interval") == "5");
+  CHECK(show(connection, "tcp_keepalives_count") == "4");
+  CHECK(show(connection, "tcp_user_timeout") == "30000");
+  pqxx::nontransaction work(connection);
+  CHECK(work.exec("SELECT inet_server_addr()::text")[0][0].as<std::string>() == "127.0.0.1/32");
+}
 
 TEST_CASE("a connection made with the session options names its replica and bounds dead peers") {
   dp::test::TestDatabase database;
