@@ -47,7 +47,9 @@ TEST_CASE("V011 keeps one row per product in dim_product and lets cases fall bac
   CHECK(database.scalar("SELECT count(*) FROM dw.dim_product") == "5");
 
   const auto result = dp::db::apply_migrations(connection, migrations_in(real));
-  REQUIRE(result.applied.size() == 1);
+  // V011 comes first of what is left (later migrations may follow it).
+  REQUIRE_FALSE(result.applied.empty());
+  REQUIRE(result.applied.front().rfind("V011__", 0) == 0);
   CHECK(database.scalar("SELECT string_agg(pid || ':' || coalesce(product_group_name, '') || ':' "
                         "|| coalesce(product_line_name, ''), ',' ORDER BY product_key) "
                         "FROM dw.dim_product") == "-1:Unknown:Unknown,P:Group:Line");
