@@ -1,5 +1,7 @@
 #include "pipelines/kinds/kind_file_parser.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
