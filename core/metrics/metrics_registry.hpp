@@ -9,7 +9,7 @@
 
 namespace dp::metrics {
 
-/// Label name/value pairs of one series, e.g. {{"pipeline", "partner_feed"}, {"outcome",
+/// Label name/value pairs of one series, e.g. {{"pipeline", "<kind>"}, {"outcome",
 /// "loaded"}}; order is kept as given so the output is stable.
 using Labels = std::vector<std::pair<std::string, std::string>>;
 

@@ -1,5 +1,7 @@
 #include "pipelines/kinds/kind_file_parser.hpp"
 
+#include <cctype>
+#include <cstdio>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -45,43 +47,34 @@ class Reader {
     }
   }
 
-  std::optional<std::string> text(const toml::table& table, std::string_view key,
-                                  std::string_view where) const {
+  /// The value of `key` when present; fails naming the key when it has another TOML type.
+  template <typename T>
+  std::optional<T> typed(const toml::table& table, std::string_view key, std::string_view where,
+                         const char* expected) const {
     const toml::node* node = table.get(key);
     if (node == nullptr) {
       return std::nullopt;
     }
-    const auto* value = node->as_string();
+    const auto* value = node->as<T>();
     if (value == nullptr) {
-      fail(node, std::string(where) + std::string(key), "must be a string");
+      fail(node, std::string(where) + std::string(key), expected);
     }
     return value->get();
+  }
+
+  std::optional<std::string> text(const toml::table& table, std::string_view key,
+                                  std::string_view where) const {
+    return typed<std::string>(table, key, where, "must be a string");
   }
 
   std::optional<bool> flag(const toml::table& table, std::string_view key,
                            std::string_view where) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) {
-      return std::nullopt;
-    }
-    const auto* value = node->as_boolean();
-    if (value == nullptr) {
-      fail(node, std::string(where) + std::string(key), "must be true or false");
-    }
-    return value->get();
+    return typed<bool>(table, key, where, "must be true or false");
   }
 
   std::optional<std::int64_t> number(const toml::table& table, std::string_view key,
                                      std::string_view where) const {
-    const toml::node* node = table.get(key);
-    if (node == nullptr) {
-      return std::nullopt;
-    }
-    const auto* value = node->as_integer();
-    if (value == nullptr) {
-      fail(node, std::string(where) + std::string(key), "must be an integer");
-    }
-    return value->get();
+    return typed<std::int64_t>(table, key, where, "must be an integer");
   }
 
   std::vector<std::string> texts(const toml::table& table, std::string_view key,

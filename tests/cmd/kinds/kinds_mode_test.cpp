@@ -52,6 +52,23 @@ TEST_CASE("--kinds lists the built-in kinds and kinds_dir's, each with its sourc
   CHECK(run.out.find("source " + (fixture.kinds() / "orders.toml").string()) != std::string::npos);
 }
 
+TEST_CASE("the built-in kinds travel inside the binary: a copy elsewhere knows all eleven") {
+  KindsFixture fixture;
+  const fs::path copy = fixture.root() / "elsewhere" / "dataprocessor";
+  fs::create_directories(copy.parent_path());
+  fs::copy_file(DP_BINARY_PATH, copy);
+  ProcessSpec spec;
+  spec.binary = copy;
+  spec.args = {"--kinds", "--set", "kinds_dir=" + fixture.kinds().string()};
+  spec.working_dir = copy.parent_path();
+  spec.output_file = fixture.root() / "copy.out";
+  const auto run = run_to_completion(spec);
+  INFO(describe(run));
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.starts_with("11 kinds"));
+  CHECK(run.out.find("source built-in pipelines/support_desk/calendar.toml") != std::string::npos);
+}
+
 TEST_CASE("an invalid kind file stops every mode with exit code 2, naming file, line and key") {
   KindsFixture fixture;
   std::string bad = kOrdersKind;

@@ -207,6 +207,11 @@ TEST_CASE("each kind of invalid kind file fails with file, line and key") {
           "orders.toml:8: columns[1].from: the kind's files have no header ([dialect] header = "
           "false): use position");
   }
+  SUBCASE("a key of the wrong TOML type") {
+    CHECK(parse_error("name = \"orders\"\npatterns = [\"o*.csv\"]\n[[columns]]\nname = \"a\"\n"
+                      "type = \"text\"\nfrom = \"a\"\nrequired = \"yes\"\n") ==
+          "orders.toml:7: columns[1].required: must be true or false");
+  }
   SUBCASE("TOML syntax") {
     CHECK(parse_error("name = \"orders\npatterns = []\n").starts_with("orders.toml:1: "));
   }
