@@ -218,38 +218,43 @@ psql_copy() {
   elapsed "$t0" "$t1"
 }
 
-# dp_timed MODE FILE EXPECTED: one `dataprocessor MODE FILE` on an empty ledger; prints
-# "wall_seconds peak_rss_kib".
+# dp_timed MODE FILE EXPECTED [--set K=V...]: one `dataprocessor MODE FILE` on an empty ledger;
+# prints "wall_seconds peak_rss_kib".
 dp_timed() {
   local mode=$1 file=$2 expect=$3 t0 t1
+  shift 3
   fresh_ledger
   t0=$(now)
   (cd "$WORK" && DB_STRING="$CONN" /usr/bin/time -v -o "$WORK/time.txt" "$BINARY" "$mode" "$file" \
-     "${DP_SETTINGS[@]}") >"$WORK/ingest.out" 2>>"$LOG"
+     "${DP_SETTINGS[@]}" "$@") >"$WORK/ingest.out" 2>>"$LOG"
   t1=$(now)
   grep -q "$expect" "$WORK/ingest.out" || { say "dataprocessor $mode did not report '$expect':"; cat "$WORK/ingest.out" >&2; exit 1; }
   echo "$(elapsed "$t0" "$t1") $(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")"
 }
 
-PLAIN_TIMES=(); KEYED_TIMES=(); DP_TIMES=(); DP_RSS=(); CHECK_TIMES=(); CHECK_RSS=()
+PLAIN_TIMES=(); KEYED_TIMES=(); DP_TIMES=(); DP_RSS=(); CHECK_TIMES=(); CHECK_RSS=(); ONE_TIMES=()
 for run in $(seq 1 "$RUNS"); do
   PLAIN_TIMES+=("$(psql_copy bench_plain "$BIG" "$COLUMNS_UT")")
   timed=$(dp_timed --ingest "$BIG" "loaded $BIG_ROWS rows")
   DP_TIMES+=("${timed% *}"); DP_RSS+=("${timed#* }")
+  # The same load with one COPY stream: what the parallel COPY of the file adds, same minutes.
+  timed=$(dp_timed --ingest "$BIG" "loaded $BIG_ROWS rows" --set parallel_copy_streams=1)
+  ONE_TIMES+=("${timed% *}")
   timed=$(dp_timed --check "$BIG" "would load $BIG_ROWS rows")
   CHECK_TIMES+=("${timed% *}"); CHECK_RSS+=("${timed#* }")
   KEYED_TIMES+=("$(psql_copy bench_keyed "$BIG" "$COLUMNS_UT")")
-  say "run $run: psql \\copy plain ${PLAIN_TIMES[-1]} s, --ingest ${DP_TIMES[-1]} s (RSS ${DP_RSS[-1]} KiB), --check ${CHECK_TIMES[-1]} s (RSS ${CHECK_RSS[-1]} KiB), psql \\copy keyed ${KEYED_TIMES[-1]} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
+  say "run $run: psql \\copy plain ${PLAIN_TIMES[-1]} s, --ingest ${DP_TIMES[-1]} s (RSS ${DP_RSS[-1]} KiB), one stream ${ONE_TIMES[-1]} s, --check ${CHECK_TIMES[-1]} s (RSS ${CHECK_RSS[-1]} KiB), psql \\copy keyed ${KEYED_TIMES[-1]} s; load $(cut -d' ' -f1-3 /proc/loadavg)"
 done
 sql "TRUNCATE public.bench_plain, public.bench_keyed" >/dev/null
 # Each --ingest of the big file logs "copying N parts side by side" when it loads in parts.
 PARALLEL_RUNS=$(grep -c "parts side by side" "$LOG" || true)
-say "--ingest of the big file ran in parts $PARALLEL_RUNS of $RUNS times ($(grep -o 'copying [0-9]* parts' "$LOG" | sort -u | tr '\n' ' '))"
+say "--ingest of the big file (default settings) ran in parts $PARALLEL_RUNS of $RUNS times ($(grep -o 'copying [0-9]* parts' "$LOG" | sort -u | tr '\n' ' '))"
 LOAD_AFTER_THROUGHPUT=$(cut -d' ' -f1-3 /proc/loadavg)
 
 PLAIN_MED=$(printf '%s\n' "${PLAIN_TIMES[@]}" | median)
 KEYED_MED=$(printf '%s\n' "${KEYED_TIMES[@]}" | median)
 DP_MED=$(printf '%s\n' "${DP_TIMES[@]}" | median)
+ONE_MED=$(printf '%s\n' "${ONE_TIMES[@]}" | median)
 CHECK_MED=$(printf '%s\n' "${CHECK_TIMES[@]}" | median)
 RSS_MAX=$(printf '%s\n' "${DP_RSS[@]}" | sort -g | tail -1)
 CHECK_RSS_MAX=$(printf '%s\n' "${CHECK_RSS[@]}" | sort -g | tail -1)
@@ -382,6 +387,7 @@ fi
   echo "|---|---|---|---|---|---|"
   echo "| psql \\copy (FORMAT csv, HEADER) into a plain table (the file's columns and types; no key, index or default) | $PLAIN_MED | $(rate "$BIG_ROWS" "$PLAIN_MED") | 1.00 | – | ${PLAIN_TIMES[*]} |"
   echo "| dataprocessor --ingest | $DP_MED | $(rate "$BIG_ROWS" "$DP_MED") | **$(ratio "$PLAIN_MED" "$DP_MED")x** | $(mib "$RSS_MAX") | ${DP_TIMES[*]} |"
+  echo "| dataprocessor --ingest, one COPY stream (parallel_copy_streams=1) | $ONE_MED | $(rate "$BIG_ROWS" "$ONE_MED") | $(ratio "$PLAIN_MED" "$ONE_MED")x | – | ${ONE_TIMES[*]} |"
   echo "| dataprocessor --check (loads nothing) | $CHECK_MED | $(rate "$BIG_ROWS" "$CHECK_MED") | **$(ratio "$PLAIN_MED" "$CHECK_MED")x** | $(mib "$CHECK_RSS_MAX") | ${CHECK_TIMES[*]} |"
   echo "| (earlier baseline) psql \\copy into the staging columns + default file_id, identity line_no, primary key (file_id, line_no) | $KEYED_MED | $(rate "$BIG_ROWS" "$KEYED_MED") | $(ratio "$PLAIN_MED" "$KEYED_MED")x | – | ${KEYED_TIMES[*]} |"
   echo
