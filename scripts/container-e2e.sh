@@ -214,9 +214,11 @@ chown "$app_uid:$app_uid" imports exports logs
 # --- The README's commands -------------------------------------------------------------------
 cp .env.example .env
 docker-compose config -q || fail "docker-compose config -q rejects docker-compose.yaml"
-docker-compose --profile bi config --services | grep -qx metabase ||
+# grep without -q reads every line: with -q it may exit at the match, and under pipefail the
+# writer's SIGPIPE would fail the check (it did, for worker, which is not the last service).
+docker-compose --profile bi config --services | grep -x metabase >/dev/null ||
   fail "docker-compose --profile bi config has no metabase service"
-docker-compose --profile scale config --services | grep -qx worker ||
+docker-compose --profile scale config --services | grep -x worker >/dev/null ||
   fail "docker-compose --profile scale config has no worker service"
 say "docker-compose config -q: docker-compose.yaml is valid (profile bi adds metabase)"
 
