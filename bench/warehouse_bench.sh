@@ -15,7 +15,9 @@
 # batch (seeds 2, 3, ...).
 #
 #   bench/warehouse_bench.sh --binary build/dataprocessor [--db CONNINFO] [--runs N]
-#                            [--sql-dir DIR] [--workdir DIR]
+#                            [--sql-dir DIR] [--workdir DIR] [--parts-above BYTES]
+#   --parts-above BYTES loads every file of at least BYTES in parts (parallel_copy_min_bytes),
+#   so that the runs read staging rows from part tables (docs/architecture.md, "Part tables").
 set -euo pipefail
 
 BINARY=""
@@ -24,6 +26,7 @@ RUNS=3
 WORKDIR=""
 SQL_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/sql"
 PORT=55478
+PARTS_ABOVE=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -33,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     --sql-dir) SQL_DIR=$(realpath "$2"); shift 2 ;;
     --workdir) WORKDIR=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0"; exit 0 ;;
+    --parts-above) PARTS_ABOVE=$2; shift 2 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -60,15 +64,18 @@ if [[ -z "$DB" ]]; then
   runuser -u dp_bench -- "$PG_BIN/initdb" -D "$PGROOT/data" -A trust -U postgres -E UTF8 \
     --locale=C.UTF-8 >"$WORKDIR/initdb.log" 2>&1
   runuser -u dp_bench -- "$PG_BIN/pg_ctl" -w -D "$PGROOT/data" -l "$PGROOT/postgres.log" \
-    -o "-p $PORT -k $PGROOT/sock -c listen_addresses=''" start >>"$WORKDIR/initdb.log" 2>&1
+    -o "-p $PORT -k $PGROOT/sock -c listen_addresses='' -c max_prepared_transactions=16" start \
+    >>"$WORKDIR/initdb.log" 2>&1
   psql -X -q "host=$PGROOT/sock port=$PORT user=postgres dbname=postgres" -c "CREATE DATABASE whbench"
   DB="host=$PGROOT/sock port=$PORT user=postgres dbname=whbench"
 fi
 
+EXTRA=()
+[[ -n $PARTS_ABOVE ]] && EXTRA=(--set "parallel_copy_min_bytes=$PARTS_ABOVE")
 dp() {
   "$BINARY" "$@" --set "db_string=$DB" --set "sql_dir=$SQL_DIR" \
     --set "imports_dir=$WORKDIR/imports" --set "exports_dir=$WORKDIR/exports" \
-    --set "logs_dir=$WORKDIR/logs"
+    --set "logs_dir=$WORKDIR/logs" "${EXTRA[@]}"
 }
 
 # generate DIR SEED SCALE_DIVISOR: the data set (divisor 1), a tenth (10) or a hundredth (100).
@@ -98,7 +105,8 @@ load() { # load DIR
   start=$(date +%s.%N)
   dp --ingest "$1"/*.csv >"$WORKDIR/ingest.log" 2>&1 || { tail "$WORKDIR/ingest.log"; exit 1; }
   end=$(date +%s.%N)
-  printf 'loaded %s (%s lines) in %.1f s\n' "$1" "$(rows_in "$1"/*.csv)" "$(echo "$end - $start" | bc)"
+  printf 'loaded %s (%s lines) in %.1f s; part tables now: %s\n' "$1" "$(rows_in "$1"/*.csv)" \
+    "$(echo "$end - $start" | bc)" "$(psql -X -At "$DB" -c "SELECT count(*) FROM pg_inherits")"
 }
 
 time_run() { # time_run LABEL ARGS...: prints the wall time of one --pipeline run

@@ -85,6 +85,10 @@ void DatabaseSession::resolve_prepared_parts(db::LibpqConnection& connection) {
         "back, as the ledger decided",
         resolved.committed, resolved.rolled_back);
   }
+  if (resolved.dropped_part_tables > 0) {
+    spdlog::warn("start-up: dropped {} empty part table(s) of stopped parallel loads",
+                 resolved.dropped_part_tables);
+  }
 }
 
 void DatabaseSession::ensure_staging(const pipeline::PipelineRegistry& registry,

@@ -35,6 +35,20 @@ std::int64_t Ledger::begin_load(const LedgerFile& file) {
   return std::stoll(std::string(result.get(0, 0)));
 }
 
+std::int64_t Ledger::reserve_file_id() {
+  const auto result =
+      connection_.exec("SELECT nextval(pg_get_serial_sequence('ingest.files', 'file_id'))");
+  return std::stoll(std::string(result.get(0, 0)));
+}
+
+void Ledger::begin_load(const LedgerFile& file, std::int64_t reserved_file_id) {
+  connection_.exec_params(
+      "INSERT INTO ingest.files (file_id, sha256, original_name, size_bytes, pipeline, status) "
+      "VALUES ($1, $2, $3, $4, $5, 'loading')",
+      {std::to_string(reserved_file_id), file.sha256, csv::escape_invalid_utf8(file.original_name),
+       std::to_string(file.size_bytes), nullable(file.pipeline)});
+}
+
 void Ledger::finish_load(std::int64_t file_id, std::uint64_t rows_loaded,
                          std::uint64_t rows_rejected) {
   connection_.exec_params(

@@ -31,6 +31,11 @@ class Ledger {
   std::optional<std::int64_t> find_loaded(const std::string& sha256);
   /// Inserts the row for a load in progress and returns its file id.
   std::int64_t begin_load(const LedgerFile& file);
+  /// The file id for a load whose ledger row is written only once its content hash is known
+  /// (a big file is hashed while it streams): rows are staged under it meanwhile.
+  std::int64_t reserve_file_id();
+  /// begin_load under an id from reserve_file_id.
+  void begin_load(const LedgerFile& file, std::int64_t reserved_file_id);
   /// Marks a load complete with its counts.
   void finish_load(std::int64_t file_id, std::uint64_t rows_loaded, std::uint64_t rows_rejected);
   /// Marks a load of only the first `row_limit` rows complete: a 'trial' that neither makes

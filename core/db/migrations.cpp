@@ -95,7 +95,9 @@ void drop_schemas(pqxx::connection& connection, const MigrationOptions& options)
 }  // namespace
 
 std::vector<std::string> service_schemas(const MigrationOptions& options) {
-  return {"analysis", options.dw_schema, options.staging_schema, "ingest"};
+  // The part tables of big files (core/ingest/part_tables.hpp) have a schema of their own.
+  return {"analysis", options.dw_schema, options.staging_schema, options.staging_schema + "_parts",
+          "ingest"};
 }
 
 std::string service_search_path(pqxx::connection& connection, const MigrationOptions& options) {

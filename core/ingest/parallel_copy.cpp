@@ -50,6 +50,10 @@ bool wants_parallel_copy(const LoadOptions& options, std::uint64_t size_bytes) {
          !options.row_limit && size_bytes >= options.parallel_copy_min_bytes;
 }
 
+bool hashes_beside_rows(const LoadOptions& options, std::uint64_t size_bytes) {
+  return !options.dry_run && !options.row_limit && size_bytes >= options.parallel_copy_min_bytes;
+}
+
 void kill_point_for_test(const char* point) {
   const char* wanted = std::getenv("DP_TEST_KILL_AT");
   if (wanted != nullptr && std::strcmp(wanted, point) == 0) {
@@ -125,6 +129,17 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   lock_live_load(connection_, file_id);
   locked_ = true;
   connection_.exec(std::string("SAVEPOINT ") + kSavepoint);
+  tables_ = PartTables{part_tables_schema(options_.staging_schema), options_.staging_schema,
+                       pipeline_.staging_model().table, file_id, ranges.size()};
+  try {
+    db::LibpqConnection ddl(options_.conninfo);
+    create_part_tables(ddl, *tables_);
+  } catch (const std::exception& error) {
+    spdlog::warn("{}: cannot create its part tables ({}); loading it with one stream",
+                 path_.filename().string(), error.what());
+    abandon();
+    return std::nullopt;
+  }
 
   for (const auto& range : ranges) {
     auto part = std::make_unique<Part>();
@@ -139,14 +154,16 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
       try {
         part.connection = std::make_unique<db::LibpqConnection>(options_.conninfo);
         part.connection->begin();
-        const StreamStart start{part.range.first_line, part.range.begin,
-                                header ? &*header : nullptr, true};
+        const StreamStart start{
+            part.range.first_line, part.range.begin,     header ? &*header : nullptr, true,
+            tables_->schema,       tables_->table(index)};
         part.result =
             RowStreamer(pipeline_, part.options, *part.connection, part.rejects)
                 .stream(opened_.part(part.range.begin, part.range.end), path_, file_id, start);
         if (part.result.stopped_at_first_reject) {
           return;
         }
+        index_part_table(*part.connection, *tables_, index);
         try {
           part.connection->exec("PREPARE TRANSACTION '" +
                                 prepared_part_name(database_, file_id, index) + "'");
@@ -161,8 +178,14 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   }
   Part& first = *parts_.front();
   try {
+    StreamStart start;
+    start.copy_schema = tables_->schema;
+    start.copy_table = tables_->table(0);
     first.result = RowStreamer(pipeline_, options_, connection_, first.rejects)
-                       .stream(opened_.part(0, first.range.end), path_, file_id);
+                       .stream(opened_.part(0, first.range.end), path_, file_id, start);
+    if (!first.result.stopped_at_first_reject) {
+      index_part_table(connection_, *tables_, 0);
+    }
   } catch (...) {
     first.error = std::current_exception();
   }
@@ -256,6 +279,7 @@ void ParallelCopy::after_commit() noexcept {
   }
   locked_ = false;
   parts_.clear();
+  tables_.reset();  // They hold the file's rows now.
 }
 
 void ParallelCopy::abandon() noexcept {
@@ -277,19 +301,23 @@ void ParallelCopy::abandon() noexcept {
     part.connection.reset();
   }
   parts_.clear();
-  if (!locked_ || !connection_.is_open()) {
-    locked_ = false;
-    return;
-  }
-  try {
-    if (connection_.in_transaction() && !commit_started_) {
-      connection_.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
+  if (locked_ && connection_.is_open()) {
+    try {
+      if (connection_.in_transaction() && !commit_started_) {
+        connection_.exec(std::string("ROLLBACK TO SAVEPOINT ") + kSavepoint);
+      }
+      unlock_live_load(connection_, file_id_);
+    } catch (const std::exception& error) {
+      spdlog::warn("file id {}: cannot release the load's lock: {}", file_id_, error.what());
     }
-    unlock_live_load(connection_, file_id_);
-  } catch (const std::exception& error) {
-    spdlog::warn("file id {}: cannot release the load's lock: {}", file_id_, error.what());
   }
   locked_ = false;
+  // Empty now: every transaction that wrote into them has ended (or, for part 0, rolled back
+  // to the savepoint, which releases its locks).
+  if (tables_) {
+    drop_part_tables(options_.conninfo, *tables_);
+    tables_.reset();
+  }
 }
 
 }  // namespace dp::ingest

@@ -9,6 +9,7 @@
 #include "core/db/libpq_connection.hpp"
 #include "core/ingest/load_types.hpp"
 #include "core/ingest/opened_file.hpp"
+#include "core/ingest/part_tables.hpp"
 #include "core/ingest/reject_spool.hpp"
 #include "core/ingest/row_streamer.hpp"
 #include "core/pipeline/pipeline.hpp"
@@ -18,12 +19,18 @@ namespace dp::ingest {
 /// Whether a file of `size_bytes` is worth cutting into parts under `options`.
 bool wants_parallel_copy(const LoadOptions& options, std::uint64_t size_bytes);
 
+/// Whether a file of `size_bytes` is hashed beside its rows rather than before them (a big
+/// file, loaded in full): its duplicate check then follows the rows, before the commit.
+bool hashes_beside_rows(const LoadOptions& options, std::uint64_t size_bytes);
+
 /// Loads one big file over several connections, one thread per part, and keeps it one unit of
 /// work by two-phase commit: part 0 streams on the load's own connection inside the ledger's
 /// transaction, every other part on a connection of its own ends with PREPARE TRANSACTION, the
 /// ledger's commit decides, and the prepared parts are committed after it. A process killed in
 /// between leaves prepared parts that resolve_prepared_parts ends as the ledger says; the
-/// warehouse takes no file whose parts are still prepared (V012). See docs/architecture.md.
+/// warehouse takes no file whose parts are still prepared (V012). Each part's rows go into a
+/// part table of its own (core/ingest/part_tables.hpp), indexed once loaded. See
+/// docs/architecture.md.
 class ParallelCopy {
  public:
   ParallelCopy(const pipeline::Pipeline& pipeline, const LoadOptions& options,
@@ -60,6 +67,8 @@ class ParallelCopy {
   std::int64_t file_id_ = 0;
   std::uint32_t database_ = 0;
   std::vector<std::unique_ptr<Part>> parts_;
+  /// The part tables, once created (committed, empty): dropped unless the load commits.
+  std::optional<PartTables> tables_;
   bool locked_ = false;
   bool commit_started_ = false;
 };

@@ -5,6 +5,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/ingest/part_tables.hpp"
+
 namespace dp::ingest {
 namespace {
 
@@ -56,7 +58,17 @@ void unlock_live_load(db::LibpqConnection& connection, std::int64_t file_id) {
                          {std::to_string(file_id)});
 }
 
-ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
+bool try_lock_live_load(db::LibpqConnection& connection, std::int64_t file_id) {
+  return connection
+             .exec_params(std::string("SELECT pg_try_advisory_lock(") + kLockKey + ")",
+                          {std::to_string(file_id)})
+             .get(0, 0) == "t";
+}
+
+namespace {
+
+/// The prepared parts half of resolve_prepared_parts.
+ResolvedParts resolve_listed_parts(db::LibpqConnection& connection) {
   ResolvedParts resolved;
   const auto parts = list_parts(connection);
   if (parts.empty()) {
@@ -71,9 +83,7 @@ ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
       ++i;
     }
     const auto id = std::to_string(file_id);
-    const auto locked =
-        connection.exec_params(std::string("SELECT pg_try_advisory_lock(") + kLockKey + ")", {id});
-    if (locked.get(0, 0) != "t") {
+    if (!try_lock_live_load(connection, file_id)) {
       resolved.left_to_live_loads += listed;
       continue;
     }
@@ -101,6 +111,14 @@ ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
     }
     unlock_live_load(connection, file_id);
   }
+  return resolved;
+}
+
+}  // namespace
+
+ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection) {
+  ResolvedParts resolved = resolve_listed_parts(connection);
+  resolved.dropped_part_tables = drop_abandoned_part_tables(connection);
   return resolved;
 }
 

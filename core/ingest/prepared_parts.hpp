@@ -22,6 +22,8 @@ std::uint32_t database_oid(db::LibpqConnection& connection);
 /// any commit the backend was running, so a resolver that gets it knows the decision is final.
 void lock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
 void unlock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
+/// Takes that lock only if no live load holds it; true when taken (release with unlock).
+bool try_lock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
 
 /// What resolve_prepared_parts did.
 struct ResolvedParts {
@@ -29,12 +31,15 @@ struct ResolvedParts {
   std::uint64_t rolled_back = 0;
   /// Parts of loads still alive (their session lock is held): left to their loader.
   std::uint64_t left_to_live_loads = 0;
+  /// Part tables of loads that stopped without a `loaded` ledger row, dropped.
+  std::uint64_t dropped_part_tables = 0;
 };
 
 /// Ends the prepared parts that dead parallel loads left in this database, as the ledger
 /// decided: COMMIT PREPARED when the file's ledger row is committed as loaded, ROLLBACK
 /// PREPARED otherwise (the deciding transaction rolled back, so no ledger row exists). Run at
-/// start-up by every mode that loads or reads staging. Needs no transaction open on
+/// start-up by every mode that loads or reads staging; then drops the part tables those loads
+/// left (drop_abandoned_part_tables). Needs no transaction open on
 /// `connection`; throws db::PgError when the database refuses.
 ResolvedParts resolve_prepared_parts(db::LibpqConnection& connection);
 

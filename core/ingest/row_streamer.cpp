@@ -71,7 +71,9 @@ StreamResult RowStreamer::stream(std::unique_ptr<csv::ByteSource> input,
   std::optional<db::CopySink> sink;
   if (!options_.dry_run) {
     sink.emplace(connection_);
-    sink->begin(table::copy_statement(options_.staging_schema, model));
+    sink->begin(start.copy_table.empty()
+                    ? table::copy_statement(options_.staging_schema, model)
+                    : table::copy_statement(start.copy_schema, start.copy_table, model));
   }
   // Returns true when the policy says to stop at this reject; past max_rejects the file fails
   // at once, which also bounds the reject spool.

@@ -43,6 +43,10 @@ struct StreamStart {
   /// from the input when the dialect has one.
   const std::vector<std::string>* header = nullptr;
   bool later_part = false;
+  /// The table the rows are copied into when it is not the kind's staging table (a part
+  /// table of a big file, same columns): schema and name, unquoted; empty for staging.
+  std::string copy_schema;
+  std::string copy_table;
 };
 
 /// How the kind's dialect and the load's limits read a file (from its first byte).

@@ -69,8 +69,13 @@ std::string create_file_index_sql(std::string_view schema, const TableModel& mod
 }
 
 std::string copy_statement(std::string_view schema, const TableModel& model) {
-  std::string sql = "COPY " + quote_identifier(schema) + "." + quote_identifier(model.table) +
-                    " (" + quote_identifier(kFileIdColumn) + ", " + quote_identifier(kLineNoColumn);
+  return copy_statement(schema, model.table, model);
+}
+
+std::string copy_statement(std::string_view schema, std::string_view table,
+                           const TableModel& model) {
+  std::string sql = "COPY " + quote_identifier(schema) + "." + quote_identifier(table) + " (" +
+                    quote_identifier(kFileIdColumn) + ", " + quote_identifier(kLineNoColumn);
   for (const ColumnModel& column : model.columns) {
     sql += ", " + quote_identifier(column.name);
   }

@@ -32,6 +32,12 @@ void check_loaded_exactly_once(const OneShotFixture& fx) {
                   "USING (file_id) WHERE f.status = 'loaded'") == std::to_string(kRows));
 }
 
+/// The part tables (inheritance children) of the staging table.
+std::string part_tables(const OneShotFixture& fx) {
+  return fx.scalar(
+      "SELECT count(*) FROM pg_inherits WHERE inhparent = 'staging.user_traffic'::regclass");
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -47,6 +53,8 @@ TEST_CASE(
   CHECK(prepared(fx) == "1");
   CHECK(fx.scalar("SELECT count(*) FROM ingest.files") == "0");
   CHECK(fx.scalar("SELECT count(*) FROM staging.user_traffic") == "0");
+  // Its part tables were committed empty before the rows streamed.
+  CHECK(part_tables(fx) == "2");
 
   const auto again = fx.run({"--ingest", file.string(), "--set", "parallel_copy_min_bytes=0"});
   INFO(describe(again));
@@ -54,7 +62,12 @@ TEST_CASE(
   CHECK(again.err.find("0 prepared part(s) of stopped parallel loads committed, 1 rolled back") !=
         std::string::npos);
   CHECK(again.out.find("loaded " + std::to_string(kRows) + " rows") != std::string::npos);
+  CHECK(again.err.find("dropped 2 empty part table(s) of stopped parallel loads") !=
+        std::string::npos);
   check_loaded_exactly_once(fx);
+  // Only the new load's part tables are left, and they hold all of its rows.
+  CHECK(part_tables(fx) == "2");
+  CHECK(fx.scalar("SELECT count(*) FROM ONLY staging.user_traffic") == "0");
 }
 
 TEST_CASE(

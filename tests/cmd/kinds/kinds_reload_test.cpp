@@ -24,7 +24,7 @@ type = "text"
 from = "customer"
 )toml";
 
-TEST_CASE("SIGHUP puts a kind file dropped into kinds_dir in force; a bad one keeps the old set") {
+TEST_CASE("SIGHUP puts a kind file dropped into kinds_dir in force, a bad one keeps the old set") {
   WatchFixture fixture;
   const fs::path kinds = fixture.root() / "kinds";
   fs::create_directories(kinds);

@@ -188,7 +188,7 @@ TEST_CASE("an unknown TOML key is an error naming the key and the file") {
   CHECK(load_error(sources).find("unknown setting \"database\"") != std::string::npos);
 }
 
-TEST_CASE("an unknown --set key is an error; unknown .env keys only warn") {
+TEST_CASE("an unknown --set key is an error, unknown .env keys only warn") {
   ScopedEnvironment environment;
   dp::test::TempDir dir;
   SettingsSources sources = isolated(dir);
@@ -283,7 +283,7 @@ TEST_CASE("TOML arrays, tables and syntax errors are reported with the file") {
         0);
 }
 
-TEST_CASE("DATABASE_URL is an alias of db_string; DB_STRING wins when both are set") {
+TEST_CASE("DATABASE_URL is an alias of db_string, DB_STRING wins when both are set") {
   ScopedEnvironment environment;
   dp::test::TempDir dir;
   SettingsSources sources = isolated(dir);

@@ -36,7 +36,7 @@ TEST_CASE("the build tree's share/dataprocessor/sql is the repository's sql/") {
   CHECK(dp::config::find_shipped_folder("sql") == build_sql.lexically_normal());
 }
 
-TEST_CASE("settings resolve an empty sql_dir beside the executable; a set one wins") {
+TEST_CASE("settings resolve an empty sql_dir beside the executable, a set one wins") {
   dp::config::SettingsSources sources;
   sources.read_environment = false;
   sources.default_env_file = "/nonexistent/.env";

@@ -28,7 +28,7 @@ std::unique_ptr<LibpqConnection> connect(const dp::test::IngestDatabase& db) {
 
 }  // namespace
 
-TEST_CASE("one session holds a file's claim; another is refused until it is released") {
+TEST_CASE("one session holds a file's claim, another is refused until it is released") {
   dp::test::IngestDatabase db;
   dp::test::TempDir dir;
   const auto file = write_csv(dir.path(), "a.csv", "id,name\n1,x\n");

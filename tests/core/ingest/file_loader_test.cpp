@@ -43,7 +43,7 @@ TEST_CASE("a good file loads with lineage and a loaded ledger row, in one unit o
         "3");
 }
 
-TEST_CASE("the same bytes under another name are a duplicate; new bytes under an old name load") {
+TEST_CASE("the same bytes under another name are a duplicate, new bytes under an old name load") {
   dp::test::IngestDatabase db;
   dp::test::TempDir dir;
   write_text(dir.path() / "people.csv", kGood);
@@ -63,7 +63,7 @@ TEST_CASE("the same bytes under another name are a duplicate; new bytes under an
         "loaded,duplicate,loaded");
 }
 
-TEST_CASE("bad rows become rejects with position and reason; the good rows load") {
+TEST_CASE("bad rows become rejects with position and reason, the good rows load") {
   dp::test::IngestDatabase db;
   dp::test::TempDir dir;
   std::string content = "id,name,born\n";
@@ -194,18 +194,29 @@ TEST_CASE("two workers given the same bytes at once load them exactly once") {
   }
   write_text(dir.path() / "people_1.csv", content);
   write_text(dir.path() / "people_2.csv", content);
-  const FileLoader loader(*db.registry, LoadOptions{});
-  auto run = [&](const char* name) {
-    dp::db::LibpqConnection connection(db.database.conninfo());
-    return loader.load(connection, dir.path() / name).status;
-  };
-  auto a = std::async(std::launch::async, run, "people_1.csv");
-  auto b = std::async(std::launch::async, run, "people_2.csv");
-  const auto first = a.get();
-  const auto second = b.get();
-  CHECK(((first == LoadStatus::kLoaded && second == LoadStatus::kDuplicate) ||
-         (first == LoadStatus::kDuplicate && second == LoadStatus::kLoaded)));
-  CHECK(db.scalar("SELECT count(*) FROM staging.people") == "20000");
+  // Small files are hashed before their rows; big ones beside their rows, in two parts, with
+  // the duplicate check after the rows (parallel_copy_min_bytes = 0 makes these files big).
+  LoadOptions big;
+  big.parallel_copy_min_bytes = 0;
+  big.parallel_copy_streams = 2;
+  big.conninfo = db.database.conninfo();
+  for (const auto& options : {LoadOptions{}, big}) {
+    CAPTURE(options.parallel_copy_min_bytes);
+    db.database.exec("TRUNCATE staging.people, ingest.files CASCADE");
+    const FileLoader loader(*db.registry, options);
+    auto run = [&](const char* name) {
+      dp::db::LibpqConnection connection(db.database.conninfo());
+      return loader.load(connection, dir.path() / name).status;
+    };
+    auto a = std::async(std::launch::async, run, "people_1.csv");
+    auto b = std::async(std::launch::async, run, "people_2.csv");
+    const auto first = a.get();
+    const auto second = b.get();
+    CHECK(((first == LoadStatus::kLoaded && second == LoadStatus::kDuplicate) ||
+           (first == LoadStatus::kDuplicate && second == LoadStatus::kLoaded)));
+    CHECK(db.scalar("SELECT count(*) FROM staging.people") == "20000");
+    CHECK(db.scalar("SELECT count(*) FROM pg_prepared_xacts") == "0");
+  }
 }
 
 TEST_CASE("a cancelled load rolls back and leaves no trace") {

@@ -5,11 +5,16 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include <pqxx/pqxx>
 
 #include "core/db/embedded_postgres.hpp"
 #include "core/ingest/file_loader.hpp"
+#include "core/ingest/part_tables.hpp"
 #include "core/ingest/prepared_parts.hpp"
+#include "core/watch/fingerprint.hpp"
 #include "tests/core/ingest/ingest_test_support.hpp"
 #include "tests/support/temp_dir.hpp"
 
@@ -46,6 +51,10 @@ struct Loaded {
   std::string rejects;
   std::string ledger;
   std::string prepared;
+  /// Part tables of staging.people, their indexes, and the rows of the table itself.
+  std::string part_tables;
+  std::string part_indexes;
+  std::string own_rows;
 };
 
 /// Loads `content` as people.csv into a fresh database with `options` (conninfo filled in when
@@ -68,6 +77,13 @@ Loaded load(const std::string& content, std::size_t streams) {
       "SELECT string_agg(status || ':' || rows_loaded || ':' || rows_rejected || ':' || "
       "coalesce(error, '-'), ',' ORDER BY file_id) FROM ingest.files");
   loaded.prepared = db.scalar("SELECT count(*) FROM pg_prepared_xacts");
+  loaded.part_tables =
+      db.scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = 'staging.people'::regclass");
+  loaded.part_indexes = db.scalar(
+      "SELECT count(*) FROM pg_index x JOIN pg_inherits i ON i.inhrelid = x.indrelid "
+      "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am a ON a.oid = c.relam "
+      "WHERE i.inhparent = 'staging.people'::regclass AND a.amname = 'brin'");
+  loaded.own_rows = db.scalar("SELECT count(*) FROM ONLY staging.people");
   return loaded;
 }
 
@@ -100,6 +116,10 @@ TEST_CASE("a file cut into parts loads the same rows, lines and rejects as one s
     CHECK(parts.outcome.status == LoadStatus::kLoaded);
     CHECK(parts.outcome.rows_rejected == 14);
     check_same(parts, single);
+    // Every part's rows are in a part table of its own, indexed; none in the table itself.
+    CHECK(parts.part_tables == std::to_string(streams));
+    CHECK(parts.part_indexes == std::to_string(streams));
+    CHECK(parts.own_rows == "0");
   }
 }
 
@@ -125,6 +145,7 @@ TEST_CASE("quoted newlines before a cut keep the lines exact, one across a cut m
   const auto across_parts = load(across, 2);
   CHECK(across_parts.outcome.copy_streams == 1);
   check_same(across_parts, across_single);
+  CHECK(across_parts.part_tables == "0");
   CHECK(across_single.outcome.first_rejects.at(0).line == 2005);
 }
 
@@ -133,7 +154,9 @@ TEST_CASE("a file that fails in parts fails exactly as with one stream, leaving 
   const auto bad = people_csv(2000, 3);
   const auto single = load(bad, 1);
   CHECK(single.outcome.status == LoadStatus::kFailed);
-  check_same(load(bad, 2), single);
+  const auto bad_parts = load(bad, 2);
+  check_same(bad_parts, single);
+  CHECK(bad_parts.part_tables == "0");
   // An unterminated quote in the second half.
   const auto broken = people_csv(2000, 0) + "9999,\"never closed,2001-02-03\n";
   const auto broken_single = load(broken, 1);
@@ -214,4 +237,109 @@ TEST_CASE("prepared parts of a dead load: kept out of batches, resolved as the l
   CHECK(db.scalar("SELECT string_agg(file_id::text, ',') FROM datawarehouse.etl_batch_files "
                   "WHERE batch_id = " +
                   next) == loaded_id);
+}
+
+TEST_CASE("a big file hashed beside its rows: its hash recorded, a second copy a duplicate") {
+  dp::test::IngestDatabase db;
+  dp::test::TempDir dir;
+  const auto content = people_csv(3000, 0);
+  write_text(dir.path() / "people.csv", content);
+  write_text(dir.path() / "copy.csv", content);
+  write_text(dir.path() / "broken.csv", content + "9999,\"never closed,2001-02-03\n");
+  dp::db::LibpqConnection connection(db.database.conninfo());
+  const FileLoader loader(*db.registry, parallel_options(db.database.conninfo(), 2));
+  const auto hash = dp::watch::fingerprint_file(dir.path() / "people.csv");
+
+  const auto first = loader.load(connection, dir.path() / "people.csv");
+  CHECK(first.status == LoadStatus::kLoaded);
+  CHECK(first.copy_streams == 2);
+  CHECK(first.sha256 == hash);
+  CHECK(db.scalar("SELECT sha256 FROM ingest.files WHERE file_id = " +
+                  std::to_string(first.file_id)) == hash);
+
+  // The copy streams its rows too before its hash is known; they are rolled back.
+  const auto second = loader.load(connection, dir.path() / "copy.csv");
+  CHECK(second.status == LoadStatus::kDuplicate);
+  CHECK(second.duplicate_of == first.file_id);
+  CHECK(second.sha256 == hash);
+  CHECK(db.scalar("SELECT count(*) || ' ' || count(DISTINCT file_id) FROM staging.people") ==
+        "3000 1");
+  CHECK(db.scalar("SELECT count(*) FROM pg_prepared_xacts") == "0");
+  CHECK(db.scalar("SELECT string_agg(status || ':' || coalesce(duplicate_of::text, '-'), ',' "
+                  "ORDER BY file_id) FROM ingest.files") ==
+        "loaded:-,duplicate:" + std::to_string(first.file_id));
+  // The copy's part tables went with its rows.
+  CHECK(db.scalar("SELECT count(*) FROM pg_inherits WHERE inhparent = "
+                  "'staging.people'::regclass") == "2");
+
+  // A file that fails after its rows streamed still records the hash of what was read.
+  const auto broken = loader.load(connection, dir.path() / "broken.csv");
+  CHECK(broken.status == LoadStatus::kFailed);
+  CHECK(db.scalar("SELECT sha256 FROM ingest.files WHERE file_id = " +
+                  std::to_string(broken.file_id)) ==
+        dp::watch::fingerprint_file(dir.path() / "broken.csv"));
+  CHECK(db.scalar("SELECT count(*) FROM staging.people") == "3000");
+}
+
+TEST_CASE("part tables of loads that stopped are dropped at start-up, a live or loaded one stays") {
+  dp::test::IngestDatabase db;
+  const auto loaded_id = db.scalar(
+      "INSERT INTO ingest.files (sha256, original_name, size_bytes, pipeline, status) "
+      "VALUES ('a', 'people.csv', 1, 'people', 'loaded') RETURNING file_id");
+  const auto loaded = std::stoll(loaded_id);
+  const auto dead = loaded + 100;
+  const auto live = loaded + 200;
+  dp::db::LibpqConnection control(db.database.conninfo());
+  // A loaded file's tables, a dead load's (no ledger row) and a live load's.
+  for (const auto file_id : {loaded, dead, live}) {
+    dp::ingest::create_part_tables(control, {"staging_parts", "staging", "people", file_id, 2});
+  }
+  db.database.exec("INSERT INTO staging_parts.f" + loaded_id +
+                   "_p1_people (file_id, line_no, id) VALUES (" + loaded_id + ", 2, 1)");
+  const auto tables = [&] {
+    return db.scalar(
+        "SELECT string_agg(c.relname, ',' ORDER BY c.relname COLLATE \"C\") FROM pg_inherits i "
+        "JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'staging.people'::regclass");
+  };
+  const auto names_of = [](std::vector<std::int64_t> ids) {
+    std::vector<std::string> names;
+    for (const auto id : ids) {
+      names.push_back("f" + std::to_string(id) + "_p0_people");
+      names.push_back("f" + std::to_string(id) + "_p1_people");
+    }
+    std::sort(names.begin(), names.end());
+    std::string joined;
+    for (const auto& name : names) {
+      joined += (joined.empty() ? "" : ",") + name;
+    }
+    return joined;
+  };
+  CHECK(tables() == names_of({loaded, dead, live}));
+  dp::db::LibpqConnection loader(db.database.conninfo());
+  dp::ingest::lock_live_load(loader, live);
+  const auto resolved = dp::ingest::resolve_prepared_parts(control);
+  CHECK(resolved.dropped_part_tables == 2);
+  CHECK(tables() == names_of({loaded, live}));
+  // Its loader gone without a ledger row, the live load's tables go too.
+  dp::ingest::unlock_live_load(loader, live);
+  CHECK(dp::ingest::resolve_prepared_parts(control).dropped_part_tables == 2);
+  CHECK(tables() == names_of({loaded}));
+  CHECK(db.scalar("SELECT count(*) FROM staging.people") == "1");
+}
+
+TEST_CASE("a part table's name keeps its numbers whole within PostgreSQL's 63 bytes") {
+  dp::ingest::PartTables tables{"s_parts", "s", std::string(70, 'x'), 123456789012, 4};
+  CHECK(tables.table(3) == "f123456789012_p3_" + std::string(46, 'x'));
+  CHECK(tables.table(3).size() == 63);
+  // A cut never splits a UTF-8 sequence (2-byte letters here).
+  std::string letters;
+  for (int i = 0; i < 40; ++i) {
+    letters += "\xc3\xa9";
+  }
+  tables.staging_table = letters;
+  tables.file_id = 1234567890123;  // An 18-byte prefix leaves an odd 45 bytes: one is backed up.
+  const auto name = tables.table(0);
+  CHECK(name.size() == 62);
+  CHECK(name.rfind("f1234567890123_p0_", 0) == 0);
+  CHECK(tables.qualified(0) == "\"s_parts\".\"" + name + "\"");
 }

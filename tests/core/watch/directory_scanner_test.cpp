@@ -18,7 +18,7 @@ namespace {
 using testing::TempDir;
 using testing::write_file_for_test;
 
-TEST_CASE("regular files are listed with size, mtime and inode; nothing is followed") {
+TEST_CASE("regular files are listed with size, mtime and inode, nothing is followed") {
   TempDir dir;
   write_file_for_test(dir / "a.csv", "12345");
   write_file_for_test(dir / ".hidden.csv", "x");

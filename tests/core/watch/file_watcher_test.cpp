@@ -134,7 +134,7 @@ TEST_CASE("hidden and temporary names are ignored until renamed to a final name"
   CHECK(harness.ignored().size() == 2);
 }
 
-TEST_CASE("symlinks are reported once and never handed out; other entries are ignored") {
+TEST_CASE("symlinks are reported once and never handed out, other entries are ignored") {
   TempDir dir;
   TempDir elsewhere;
   write_file_for_test(elsewhere / "target.csv", "a\n1\n");

@@ -55,7 +55,7 @@ TEST_CASE("a file larger than several read blocks matches sha256sum") {
   CHECK(hash == sha256sum_of(dir / "big.csv"));
 }
 
-TEST_CASE("the same bytes under another name give the same fingerprint; one byte more does not") {
+TEST_CASE("the same bytes under another name give the same fingerprint, one byte more does not") {
   TempDir dir;
   write_file_for_test(dir / "a.csv", "id,value\n1,2\n");
   write_file_for_test(dir / "renamed.csv", "id,value\n1,2\n");

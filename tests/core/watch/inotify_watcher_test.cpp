@@ -59,7 +59,7 @@ TEST_CASE("entry events arrive in order, with directories marked") {
   CHECK_FALSE(watcher.watching());
 }
 
-TEST_CASE("deleting the folder ends the watch once; rewatch succeeds when it is back") {
+TEST_CASE("deleting the folder ends the watch once, rewatch succeeds when it is back") {
   TempDir base;
   const auto folder = base / "watched";
   std::filesystem::create_directory(folder);

@@ -191,7 +191,7 @@ TEST_CASE("scans of a handed-out file hand it out again only when its content ch
   CHECK(tracker.poll(t0 + milliseconds(1'200), folder.verifier()).size() == 1);
 }
 
-TEST_CASE("a bare close after the hand-out changes nothing; a modification starts anew") {
+TEST_CASE("a bare close after the hand-out changes nothing, a modification starts anew") {
   ReadinessTracker tracker(options());
   ScriptedFolder folder;
   folder.set("h.csv", 3, WriterState::kNoWriter);

@@ -6,7 +6,7 @@
 namespace dp::test {
 namespace {
 
-TEST_CASE("same seed, same bytes; another seed, other bytes") {
+TEST_CASE("same seed gives the same bytes, another seed other bytes") {
   for (const std::string& name : pipelines::generator_names()) {
     CAPTURE(name);
     TempDir first;

@@ -243,7 +243,7 @@ TEST_CASE("two kinds with one pattern are refused, a built-in one or another use
                          "pipelines/course_traffic/user_traffic.toml"));
 }
 
-TEST_CASE("kinds_dir: its *.toml files load beside the built-in kinds; other files are not read") {
+TEST_CASE("kinds_dir: its *.toml files load beside the built-in kinds, other files are not read") {
   TempDir dir;
   std::ofstream(dir.path() / "orders.toml") << tiny("orders", "orders_*.csv");
   std::ofstream(dir.path() / "README.md") << "not a kind";

@@ -101,7 +101,7 @@ TEST_CASE("cases: 400 rows in cases.csv, 100 in each yearly file") {
         "1:125,2:139,3:136");
 }
 
-TEST_CASE("logs: every row loads with its microseconds; the yearly files add up") {
+TEST_CASE("logs: every row loads with its microseconds, the yearly files add up") {
   const auto all = convert_file(desk("logs.csv"), "case_logs");
   CHECK_MESSAGE(all.rejects.empty(), all.describe_rejects());
   CHECK(all.rows == 3043);
