@@ -42,8 +42,8 @@ bool drop_table(db::LibpqConnection& connection, const std::string& qualified) {
     transaction.commit();
     return true;
   } catch (const std::exception& error) {
-    spdlog::info("cannot drop the empty part table {} now ({}); the next start drops it",
-                 qualified, error.what());
+    spdlog::info("cannot drop the empty part table {} now ({}); the next start drops it", qualified,
+                 error.what());
     return false;
   }
 }
