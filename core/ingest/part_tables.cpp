@@ -7,6 +7,7 @@
 
 #include "core/ingest/prepared_parts.hpp"
 #include "core/table/ddl.hpp"
+#include "core/table/table_model.hpp"
 
 namespace dp::ingest {
 namespace {
@@ -77,13 +78,17 @@ void create_part_tables(db::LibpqConnection& connection, const PartTables& table
                              table::quote_identifier(tables.staging_table);
   for (std::size_t part = 0; part < tables.parts; ++part) {
     connection.exec("CREATE TABLE " + tables.qualified(part) + " () INHERITS (" + parent + ")");
+    // The rows are copied without their file id, which is the same on every row.
+    connection.exec("ALTER TABLE " + tables.qualified(part) + " ALTER COLUMN " +
+                    table::quote_identifier(table::kFileIdColumn) + " SET DEFAULT " +
+                    std::to_string(tables.file_id));
   }
   transaction.commit();
 }
 
 void index_part_table(db::LibpqConnection& connection, const PartTables& tables, std::size_t part) {
   connection.exec("CREATE INDEX ON " + tables.qualified(part) + " USING brin (" +
-                  table::quote_identifier("file_id") + ")");
+                  table::quote_identifier(table::kFileIdColumn) + ")");
 }
 
 void drop_part_tables(const std::string& conninfo, const PartTables& tables) noexcept {

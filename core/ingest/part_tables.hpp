@@ -33,7 +33,8 @@ struct PartTables {
 /// The part tables' schema for a staging schema.
 std::string part_tables_schema(const std::string& staging_schema);
 
-/// Creates the (empty) part tables and commits them on `connection`, which must have no
+/// Creates the (empty) part tables, file_id defaulting to the file's id (the parts' COPY leaves
+/// it out), and commits them on `connection`, which must have no
 /// transaction open: the parts stream on other connections, which must see them. Empty part
 /// tables left by a load that stops are dropped by drop_part_tables or, after a crash, by
 /// drop_abandoned_part_tables.

@@ -65,15 +65,19 @@ StreamResult RowStreamer::stream(std::unique_ptr<csv::ByteSource> input,
   StreamResult result;
   result.warnings = converter->warnings();
   const auto& model = pipeline_.staging_model();
-  const auto field_count = static_cast<std::int16_t>(2 + model.columns.size());
+  // A part table's file_id defaults to the file's id: the server fills it in for every row,
+  // which costs less than sending and decoding one 8-byte field per row.
+  const bool file_id_by_default = !start.copy_table.empty();
+  const auto field_count =
+      static_cast<std::int16_t>((file_id_by_default ? 1 : 2) + model.columns.size());
 
   // --check (dry_run) is a reader: the rows are validated and counted, never sent.
   std::optional<db::CopySink> sink;
   if (!options_.dry_run) {
     sink.emplace(connection_);
-    sink->begin(start.copy_table.empty()
-                    ? table::copy_statement(options_.staging_schema, model)
-                    : table::copy_statement(start.copy_schema, start.copy_table, model));
+    sink->begin(file_id_by_default ? table::copy_statement_by_default_file_id(
+                                         start.copy_schema, start.copy_table, model)
+                                   : table::copy_statement(options_.staging_schema, model));
   }
   // Returns true when the policy says to stop at this reject; past max_rejects the file fails
   // at once, which also bounds the reject spool.
@@ -134,7 +138,9 @@ StreamResult RowStreamer::stream(std::unique_ptr<csv::ByteSource> input,
       continue;
     }
     writer.begin_row(field_count);
-    writer.put_int64(file_id);
+    if (!file_id_by_default) {
+      writer.put_int64(file_id);
+    }
     writer.put_int64(static_cast<std::int64_t>(row.line));
     if (auto row_error = converter->convert(row, writer)) {
       writer.abandon_row();

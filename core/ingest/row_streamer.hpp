@@ -44,7 +44,8 @@ struct StreamStart {
   const std::vector<std::string>* header = nullptr;
   bool later_part = false;
   /// The table the rows are copied into when it is not the kind's staging table (a part
-  /// table of a big file, same columns): schema and name, unquoted; empty for staging.
+  /// table of a big file, same columns, file_id defaulting to the file's id): schema and name,
+  /// unquoted; empty for staging.
   std::string copy_schema;
   std::string copy_table;
 };

@@ -69,13 +69,18 @@ std::string create_file_index_sql(std::string_view schema, const TableModel& mod
 }
 
 std::string copy_statement(std::string_view schema, const TableModel& model) {
-  return copy_statement(schema, model.table, model);
+  return "COPY " + quote_identifier(schema) + "." + quote_identifier(model.table) + " (" +
+         quote_identifier(kFileIdColumn) + ", " + copy_columns_from_line_no(model);
 }
 
-std::string copy_statement(std::string_view schema, std::string_view table,
-                           const TableModel& model) {
-  std::string sql = "COPY " + quote_identifier(schema) + "." + quote_identifier(table) + " (" +
-                    quote_identifier(kFileIdColumn) + ", " + quote_identifier(kLineNoColumn);
+std::string copy_statement_by_default_file_id(std::string_view schema, std::string_view table,
+                                              const TableModel& model) {
+  return "COPY " + quote_identifier(schema) + "." + quote_identifier(table) + " (" +
+         copy_columns_from_line_no(model);
+}
+
+std::string copy_columns_from_line_no(const TableModel& model) {
+  std::string sql = quote_identifier(kLineNoColumn);
   for (const ColumnModel& column : model.columns) {
     sql += ", " + quote_identifier(column.name);
   }

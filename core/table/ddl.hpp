@@ -34,8 +34,11 @@ std::string create_file_index_sql(std::string_view schema, const TableModel& mod
 /// The binary COPY statement matching create_table_sql's column order, which is the order
 /// CopyRowWriter rows are written in (lineage first).
 std::string copy_statement(std::string_view schema, const TableModel& model);
-/// The same COPY into another table of the same columns (a part table of a big file).
-std::string copy_statement(std::string_view schema, std::string_view table,
-                           const TableModel& model);
+/// The same COPY into another table of the same columns whose file_id column defaults to the
+/// file's id (a part table of a big file): the rows start at line_no, 12 bytes shorter each.
+std::string copy_statement_by_default_file_id(std::string_view schema, std::string_view table,
+                                              const TableModel& model);
+/// The COPY column list from line_no on, with its closing "FROM STDIN (FORMAT binary)".
+std::string copy_columns_from_line_no(const TableModel& model);
 
 }  // namespace dp::table

@@ -55,6 +55,8 @@ struct Loaded {
   std::string part_tables;
   std::string part_indexes;
   std::string own_rows;
+  /// The distinct file ids of the staged rows (a part table's rows get theirs by default).
+  std::string file_ids;
 };
 
 /// Loads `content` as people.csv into a fresh database with `options` (conninfo filled in when
@@ -84,6 +86,7 @@ Loaded load(const std::string& content, std::size_t streams) {
       "JOIN pg_class c ON c.oid = x.indexrelid JOIN pg_am a ON a.oid = c.relam "
       "WHERE i.inhparent = 'staging.people'::regclass AND a.amname = 'brin'");
   loaded.own_rows = db.scalar("SELECT count(*) FROM ONLY staging.people");
+  loaded.file_ids = db.scalar("SELECT string_agg(DISTINCT file_id::text, ',') FROM staging.people");
   return loaded;
 }
 
@@ -120,6 +123,7 @@ TEST_CASE("a file cut into parts loads the same rows, lines and rejects as one s
     CHECK(parts.part_tables == std::to_string(streams));
     CHECK(parts.part_indexes == std::to_string(streams));
     CHECK(parts.own_rows == "0");
+    CHECK(parts.file_ids == std::to_string(parts.outcome.file_id));
   }
 }
 
