@@ -28,9 +28,16 @@ void append_u32(std::string& out, std::uint32_t value) {
   out.append(bytes, sizeof bytes);
 }
 
-void append_u64(std::string& out, std::uint64_t value) {
-  append_u32(out, static_cast<std::uint32_t>(value >> 32));
-  append_u32(out, static_cast<std::uint32_t>(value));
+/// A fixed-width field, its length word and its big-endian value of `Bytes` bytes, in one
+/// append: appending the two separately made the appends the client's largest single cost in
+/// a 4M-row load (perf: append_u32, 15 % of the client's CPU time).
+template <std::size_t Bytes>
+void append_fixed_field(std::string& out, std::uint64_t value) {
+  char bytes[4 + Bytes] = {0, 0, 0, static_cast<char>(Bytes)};
+  for (std::size_t i = 0; i < Bytes; ++i) {
+    bytes[4 + i] = static_cast<char>(value >> (8 * (Bytes - 1 - i)));
+  }
+  out.append(bytes, sizeof bytes);
 }
 
 void append_length(std::string& out, std::size_t length) {
@@ -142,14 +149,12 @@ void CopyRowWriter::put_text(std::string_view utf8) {
 }
 
 void CopyRowWriter::put_int32(std::int32_t value) {
-  append_u32(buffer_, 4);
-  append_u32(buffer_, static_cast<std::uint32_t>(value));
+  append_fixed_field<4>(buffer_, static_cast<std::uint32_t>(value));
   ++fields_written_;
 }
 
 void CopyRowWriter::put_int64(std::int64_t value) {
-  append_u32(buffer_, 8);
-  append_u64(buffer_, static_cast<std::uint64_t>(value));
+  append_fixed_field<8>(buffer_, static_cast<std::uint64_t>(value));
   ++fields_written_;
 }
 
@@ -175,14 +180,12 @@ void CopyRowWriter::put_numeric(const Decimal& value) {
 }
 
 void CopyRowWriter::put_date(std::int32_t days) {
-  append_u32(buffer_, 4);
-  append_u32(buffer_, static_cast<std::uint32_t>(days));
+  append_fixed_field<4>(buffer_, static_cast<std::uint32_t>(days));
   ++fields_written_;
 }
 
 void CopyRowWriter::put_timestamp(std::int64_t micros) {
-  append_u32(buffer_, 8);
-  append_u64(buffer_, static_cast<std::uint64_t>(micros));
+  append_fixed_field<8>(buffer_, static_cast<std::uint64_t>(micros));
   ++fields_written_;
 }
 
