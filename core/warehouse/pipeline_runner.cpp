@@ -9,6 +9,7 @@
 #include <pqxx/pqxx>
 
 #include "core/db/migrations.hpp"
+#include "core/warehouse/part_table_statistics.hpp"
 #include "core/warehouse/pipeline_lock.hpp"
 #include "core/warehouse/run_bookkeeping.hpp"
 #include "core/warehouse/step_connection.hpp"
@@ -84,6 +85,9 @@ RunReport build_warehouse(const PipelineOptions& options) {
   report.mode = to_string(options.mode);
   report.batch_id = bookkeeping.begin_run(options.mode);
   report.files = bookkeeping.batch_files(report.batch_id);
+  if (report.files > 0) {
+    analyze_new_part_tables(control, options.staging_schema);
+  }
   const std::size_t parallelism = std::max<std::size_t>(1, options.workers);
   spdlog::info("pipeline run {} ({}) started: {} ledger file(s), {} steps on up to {} connections",
                report.batch_id, report.mode, report.files, graph.size(), parallelism);
