@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/ingest/prepared_parts.hpp"
+#include "core/ingest/staging_tables.hpp"
 #include "core/table/ddl.hpp"
 #include "core/table/table_model.hpp"
 
@@ -14,10 +15,6 @@ namespace {
 
 /// PostgreSQL's longest name, in bytes (NAMEDATALEN - 1).
 constexpr std::size_t kMaxNameBytes = 63;
-
-/// The lock that staging DDL takes (ensure_staging_tables): part tables are created under it,
-/// so two loads never race on CREATE SCHEMA and no part table appears mid staging change.
-constexpr const char* kStagingDdlLock = "SELECT pg_advisory_xact_lock(4477265)";
 
 /// Dropping an inheritance child takes an ACCESS EXCLUSIVE lock on its parent too, which waits
 /// for every load into the staging table and, while it waits, makes every reader of it wait
@@ -72,7 +69,8 @@ std::string part_tables_schema(const std::string& staging_schema) {
 
 void create_part_tables(db::LibpqConnection& connection, const PartTables& tables) {
   db::LibpqTransaction transaction(connection);
-  connection.exec(kStagingDdlLock);
+  // Two loads never race on CREATE SCHEMA, and no part table appears mid staging change.
+  lock_staging_ddl(connection);
   connection.exec("CREATE SCHEMA IF NOT EXISTS " + table::quote_identifier(tables.schema));
   const std::string parent = table::quote_identifier(tables.staging_schema) + "." +
                              table::quote_identifier(tables.staging_table);

@@ -128,6 +128,10 @@ bool fits(const StagingCatalog& catalog, const std::string& schema,
 
 }  // namespace
 
+void lock_staging_ddl(db::LibpqConnection& connection) {
+  connection.exec("SELECT pg_advisory_xact_lock(4477265)");
+}
+
 void ensure_staging_tables(db::LibpqConnection& connection,
                            const pipeline::PipelineRegistry& registry,
                            const std::string& staging_schema) {
@@ -139,7 +143,7 @@ void ensure_staging_tables(db::LibpqConnection& connection,
   }
   db::LibpqTransaction transaction(connection);
   // Two starters may change the same table at once; the lock makes the second wait.
-  connection.exec("SELECT pg_advisory_xact_lock(4477265)");
+  lock_staging_ddl(connection);
   const auto catalog = read_catalog(connection, staging_schema);
   std::vector<std::string> refused;
   for (const auto& kind : registry.all()) {

@@ -15,6 +15,10 @@ struct StagingSchemaError : config::ConfigError {
   using config::ConfigError::ConfigError;
 };
 
+/// Takes the transaction-level lock under which staging DDL is done (the tables' changes here,
+/// the part tables of big files), so that two starters or loads never race on it.
+void lock_staging_ddl(db::LibpqConnection& connection);
+
 /// Makes every registered kind's staging table match its model: creates a missing table and its
 /// BRIN index on file_id, adds a column the model declares and the table lacks (nullable, and
 /// recorded in ingest.staging_schema_changes), and refuses a removed column or a changed type
