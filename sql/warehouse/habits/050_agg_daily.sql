@@ -8,10 +8,19 @@
 -- are often far off, which triggers it); the setting ends with the step's transaction.
 SET LOCAL jit = off;
 
-CREATE TEMP TABLE tmp_agg_groups ON COMMIT DROP AS
-SELECT DISTINCT f.recorded_date_key AS date_key, f.user_key
-  FROM fact_habit_record f
- WHERE f.updated_batch > (SELECT etl_last_succeeded_batch());
+-- The last succeeded batch is spelled out as a literal, so that the planner estimates the
+-- changed facts from the column's statistics: for a subquery's value it assumes a third of the
+-- table, and its plan flipped between the updated_batch index and reading every fact (a run
+-- with nothing new: 2 ms or 76 ms; a +1 % run: 52 ms or 153 ms).
+DO $$
+BEGIN
+  EXECUTE format(
+    'CREATE TEMP TABLE tmp_agg_groups ON COMMIT DROP AS
+     SELECT f.recorded_date_key AS date_key, f.user_key, count(*) AS changed_facts
+       FROM fact_habit_record f
+      WHERE f.updated_batch > %s
+      GROUP BY f.recorded_date_key, f.user_key', etl_last_succeeded_batch());
+END $$;
 ANALYZE tmp_agg_groups;
 
 CREATE TEMP TABLE tmp_agg_desired ON COMMIT DROP AS
@@ -54,8 +63,7 @@ SELECT CASE WHEN is_insert THEN 'inserted' ELSE 'updated' END FROM upserted;
 INSERT INTO etl_reconciliation (batch_id, subject, target, staging_rows, inserted, updated,
                                 deleted)
 SELECT etl_current_batch(), 'habits', 'agg_daily',
-       (SELECT count(*) FROM fact_habit_record
-         WHERE updated_batch > (SELECT etl_last_succeeded_batch())),
+       (SELECT coalesce(sum(changed_facts), 0) FROM tmp_agg_groups),
        count(*) FILTER (WHERE change = 'inserted'),
        count(*) FILTER (WHERE change = 'updated'),
        count(*) FILTER (WHERE change = 'deleted')
