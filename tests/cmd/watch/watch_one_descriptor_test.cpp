@@ -27,8 +27,8 @@ TEST_CASE("one row appended while a 3M-row load copies: loaded once, with the ap
   REQUIRE(wait_until(
       [&] {
         return fx.count(
-                   "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND "
-                   "query LIKE 'COPY %user_traffic%'") > 0;
+                   "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                   "AND state = 'active' AND query LIKE 'COPY %user_traffic%'") > 0;
       },
       60s));
   {
