@@ -12,8 +12,8 @@ namespace dp::ingest {
 /// staging table, so every query of `staging.<table>` reads them as its own rows. A part table
 /// has no index while its part streams and gets its BRIN index on file_id right after, in the
 /// part's own transaction: maintaining the staging table's BRIN index row by row cost 1.0 s of
-/// the 3.5 s CPU time of a 4M-row load (perf), building one afterwards 0.25 s per part, side by
-/// side (docs/architecture.md, "Part tables").
+/// the 3.5 s CPU time of a 4M-row load (perf), building the parts' indexes afterwards 0.38 s,
+/// the parts side by side (docs/architecture.md, "Part tables").
 struct PartTables {
   /// The schema of the part tables: the staging schema's name with `_parts` appended.
   std::string schema;
