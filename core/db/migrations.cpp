@@ -12,6 +12,7 @@
 #include <pqxx/pqxx>
 
 #include "core/log/logging.hpp"
+#include "core/table/ddl.hpp"
 #include "core/util/sha256.hpp"
 
 namespace dp::db {
@@ -96,8 +97,8 @@ void drop_schemas(pqxx::connection& connection, const MigrationOptions& options)
 
 std::vector<std::string> service_schemas(const MigrationOptions& options) {
   // The part tables of big files (core/ingest/part_tables.hpp) have a schema of their own.
-  return {"analysis", options.dw_schema, options.staging_schema, options.staging_schema + "_parts",
-          "ingest"};
+  return {"analysis", options.dw_schema, options.staging_schema,
+          table::part_tables_schema(options.staging_schema), "ingest"};
 }
 
 std::string service_search_path(pqxx::connection& connection, const MigrationOptions& options) {

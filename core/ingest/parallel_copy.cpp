@@ -129,8 +129,8 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   lock_live_load(connection_, file_id);
   locked_ = true;
   connection_.exec(std::string("SAVEPOINT ") + kSavepoint);
-  tables_ = PartTables{part_tables_schema(options_.staging_schema), options_.staging_schema,
-                       pipeline_.staging_model().table, file_id, ranges.size()};
+  tables_ =
+      PartTables{options_.staging_schema, pipeline_.staging_model().table, file_id, ranges.size()};
   try {
     db::LibpqConnection ddl(options_.conninfo);
     create_part_tables(ddl, *tables_);
@@ -154,9 +154,9 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
       try {
         part.connection = std::make_unique<db::LibpqConnection>(options_.conninfo);
         part.connection->begin();
-        const StreamStart start{
-            part.range.first_line, part.range.begin,     header ? &*header : nullptr, true,
-            tables_->schema,       tables_->table(index)};
+        const StreamStart start{part.range.first_line,       part.range.begin,
+                                header ? &*header : nullptr, true,
+                                tables_->schema(),           tables_->table(index)};
         part.result =
             RowStreamer(pipeline_, part.options, *part.connection, part.rejects)
                 .stream(opened_.part(part.range.begin, part.range.end), path_, file_id, start);
@@ -179,7 +179,7 @@ std::optional<StreamResult> ParallelCopy::stream(std::int64_t file_id, RejectSpo
   Part& first = *parts_.front();
   try {
     StreamStart start;
-    start.copy_schema = tables_->schema;
+    start.copy_schema = tables_->schema();
     start.copy_table = tables_->table(0);
     first.result = RowStreamer(pipeline_, options_, connection_, first.rejects)
                        .stream(opened_.part(0, first.range.end), path_, file_id, start);

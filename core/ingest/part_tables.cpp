@@ -13,23 +13,19 @@
 namespace dp::ingest {
 namespace {
 
-/// PostgreSQL's longest name, in bytes (NAMEDATALEN - 1).
-constexpr std::size_t kMaxNameBytes = 63;
-
 /// Dropping an inheritance child takes an ACCESS EXCLUSIVE lock on its parent too, which waits
 /// for every load into the staging table and, while it waits, makes every reader of it wait
 /// behind it: a drop gives up after this and is left for the next start. An empty part table
 /// left meanwhile costs nothing but its name.
 constexpr const char* kDropLockTimeout = "SET LOCAL lock_timeout = '100ms'";
 
-/// Part tables of every staging schema, with their file id, by name (`f<id>_p<part>_...` in a
-/// `..._parts` schema, inheriting from some table).
+/// Part tables of every staging schema, with their file id, by name (table::part_table_name in
+/// a `..._parts` schema, inheriting from some table); $1 and $2 are the name's expressions.
 constexpr const char* kListPartTables =
-    "SELECT n.nspname, c.relname, substring(c.relname from '^f([0-9]{1,18})_p')::bigint "
+    "SELECT n.nspname, c.relname, substring(c.relname from $2)::bigint "
     "FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid "
     "JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE n.nspname LIKE '%\\_parts' AND c.relname ~ '^f[0-9]{1,18}_p[0-9]{1,4}_' "
-    "ORDER BY 3, 1, 2";
+    "WHERE n.nspname LIKE '%\\_parts' AND c.relname ~ $1 ORDER BY 3, 1, 2";
 
 /// Drops one table in a transaction of its own; false (logged) when it cannot now.
 bool drop_table(db::LibpqConnection& connection, const std::string& qualified) {
@@ -48,30 +44,23 @@ bool drop_table(db::LibpqConnection& connection, const std::string& qualified) {
 
 }  // namespace
 
+std::string PartTables::schema() const {
+  return table::part_tables_schema(staging_schema);
+}
+
 std::string PartTables::table(std::size_t part) const {
-  std::string name = "f" + std::to_string(file_id) + "_p" + std::to_string(part) + "_";
-  std::size_t keep = std::min(staging_table.size(), kMaxNameBytes - name.size());
-  // Never cut inside a UTF-8 sequence: back up over continuation bytes.
-  while (keep > 0 && keep < staging_table.size() &&
-         (static_cast<unsigned char>(staging_table[keep]) & 0xC0) == 0x80) {
-    --keep;
-  }
-  return name + staging_table.substr(0, keep);
+  return table::part_table_name(file_id, part, staging_table);
 }
 
 std::string PartTables::qualified(std::size_t part) const {
-  return table::quote_identifier(schema) + "." + table::quote_identifier(table(part));
-}
-
-std::string part_tables_schema(const std::string& staging_schema) {
-  return staging_schema + "_parts";
+  return table::quote_identifier(schema()) + "." + table::quote_identifier(table(part));
 }
 
 void create_part_tables(db::LibpqConnection& connection, const PartTables& tables) {
   db::LibpqTransaction transaction(connection);
   // Two loads never race on CREATE SCHEMA, and no part table appears mid staging change.
   lock_staging_ddl(connection);
-  connection.exec("CREATE SCHEMA IF NOT EXISTS " + table::quote_identifier(tables.schema));
+  connection.exec("CREATE SCHEMA IF NOT EXISTS " + table::quote_identifier(tables.schema()));
   const std::string parent = table::quote_identifier(tables.staging_schema) + "." +
                              table::quote_identifier(tables.staging_table);
   for (std::size_t part = 0; part < tables.parts; ++part) {
@@ -102,7 +91,8 @@ void drop_part_tables(const std::string& conninfo, const PartTables& tables) noe
 }
 
 std::size_t drop_abandoned_part_tables(db::LibpqConnection& connection) {
-  const auto listed = connection.exec(kListPartTables);
+  const auto listed = connection.exec_params(
+      kListPartTables, {table::kPartTableNameRegex, table::kPartTableFileIdRegex});
   std::map<std::int64_t, std::vector<std::string>> by_file;
   for (int row = 0; row < listed.rows(); ++row) {
     by_file[std::stoll(std::string(listed.get(row, 2)))].push_back(
@@ -116,10 +106,7 @@ std::size_t drop_abandoned_part_tables(db::LibpqConnection& connection) {
     }
     try {
       // Read under the lock: a loader that held it until now has decided.
-      const auto loaded = connection.exec_params(
-          "SELECT count(*) FROM ingest.files WHERE file_id = $1::bigint AND status = 'loaded'",
-          {std::to_string(file_id)});
-      if (loaded.get(0, 0) == "0") {
+      if (!ledger_says_loaded(connection, file_id)) {
         for (const auto& name : names) {
           if (drop_table(connection, name)) {
             ++dropped;

@@ -15,23 +15,19 @@ namespace dp::ingest {
 /// the 3.5 s CPU time of a 4M-row load (perf), building the parts' indexes afterwards 0.38 s,
 /// the parts side by side (docs/architecture.md, "Part tables").
 struct PartTables {
-  /// The schema of the part tables: the staging schema's name with `_parts` appended.
-  std::string schema;
   /// The staging table the parts inherit from, and its schema.
   std::string staging_schema;
   std::string staging_table;
   std::int64_t file_id = 0;
   std::size_t parts = 0;
 
-  /// The part table of part `part`: `f<file id>_p<part>_<staging table>`, cut to PostgreSQL's
-  /// 63 bytes of a name (the numbers first, so the cut never makes two names equal).
+  /// The schema of the part tables (table::part_tables_schema of the staging schema).
+  std::string schema() const;
+  /// The part table of part `part` (table::part_table_name).
   std::string table(std::size_t part) const;
   /// `schema.table(part)`, quoted for SQL.
   std::string qualified(std::size_t part) const;
 };
-
-/// The part tables' schema for a staging schema.
-std::string part_tables_schema(const std::string& staging_schema);
 
 /// Creates the (empty) part tables, file_id defaulting to the file's id (the parts' COPY leaves
 /// it out), and commits them on `connection`, which must have no

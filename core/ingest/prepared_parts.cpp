@@ -65,6 +65,15 @@ bool try_lock_live_load(db::LibpqConnection& connection, std::int64_t file_id) {
              .get(0, 0) == "t";
 }
 
+bool ledger_says_loaded(db::LibpqConnection& connection, std::int64_t file_id) {
+  return connection
+             .exec_params(
+                 "SELECT count(*) FROM ingest.files WHERE file_id = $1::bigint AND status = "
+                 "'loaded'",
+                 {std::to_string(file_id)})
+             .get(0, 0) != "0";
+}
+
 namespace {
 
 /// The prepared parts half of resolve_prepared_parts.
@@ -88,10 +97,7 @@ ResolvedParts resolve_listed_parts(db::LibpqConnection& connection) {
       continue;
     }
     try {
-      const auto ledger = connection.exec_params(
-          "SELECT count(*) FROM ingest.files WHERE file_id = $1::bigint AND status = 'loaded'",
-          {id});
-      const bool loaded = ledger.get(0, 0) != "0";
+      const bool loaded = ledger_says_loaded(connection, file_id);
       // Listed again under the lock: a live loader may have ended its parts meanwhile.
       for (const auto& part : list_parts(connection)) {
         if (part.file_id != file_id) {

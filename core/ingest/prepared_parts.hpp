@@ -24,6 +24,9 @@ void lock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
 void unlock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
 /// Takes that lock only if no live load holds it; true when taken (release with unlock).
 bool try_lock_live_load(db::LibpqConnection& connection, std::int64_t file_id);
+/// Whether the ledger holds a committed `loaded` row for `file_id`: read under that lock, the
+/// final decision of a stopped load.
+bool ledger_says_loaded(db::LibpqConnection& connection, std::int64_t file_id);
 
 /// What resolve_prepared_parts did.
 struct ResolvedParts {

@@ -1,5 +1,7 @@
 #include "core/table/ddl.hpp"
 
+#include <algorithm>
+
 namespace dp::table {
 
 std::string quote_identifier(std::string_view name) {
@@ -66,6 +68,24 @@ std::string create_file_index_sql(std::string_view schema, const TableModel& mod
   return "CREATE INDEX IF NOT EXISTS " + quote_identifier(file_index_name(model)) + " ON " +
          quote_identifier(schema) + "." + quote_identifier(model.table) + " USING brin (" +
          quote_identifier(kFileIdColumn) + ") WITH (autosummarize = on)";
+}
+
+std::string part_tables_schema(std::string_view staging_schema) {
+  return std::string(staging_schema) + "_parts";
+}
+
+std::string part_table_name(std::int64_t file_id, std::size_t part,
+                            std::string_view staging_table) {
+  // PostgreSQL's longest name, in bytes (NAMEDATALEN - 1).
+  constexpr std::size_t kMaxNameBytes = 63;
+  std::string name = "f" + std::to_string(file_id) + "_p" + std::to_string(part) + "_";
+  std::size_t keep = std::min(staging_table.size(), kMaxNameBytes - name.size());
+  // Back up over UTF-8 continuation bytes.
+  while (keep > 0 && keep < staging_table.size() &&
+         (static_cast<unsigned char>(staging_table[keep]) & 0xC0) == 0x80) {
+    --keep;
+  }
+  return name + std::string(staging_table.substr(0, keep));
 }
 
 std::string copy_statement(std::string_view schema, const TableModel& model) {

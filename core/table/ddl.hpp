@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,21 @@ std::string file_index_name(const TableModel& model);
 /// of a 4M-row load), which is why a big file's rows go into part tables indexed once loaded
 /// (core/ingest/part_tables.hpp). Idempotent (IF NOT EXISTS).
 std::string create_file_index_sql(std::string_view schema, const TableModel& model);
+
+/// The schema of the part tables of big files (core/ingest/part_tables.hpp): the staging
+/// schema's name with `_parts` appended. The one rule for the loader, the schemas that
+/// dev=true drops, and the warehouse's statistics step.
+std::string part_tables_schema(std::string_view staging_schema);
+
+/// A part table's name, `f<file id>_p<part>_<staging table>`, cut to PostgreSQL's 63 bytes of a
+/// name (the numbers first, so the cut never makes two names equal; never inside a UTF-8
+/// sequence).
+std::string part_table_name(std::int64_t file_id, std::size_t part, std::string_view staging_table);
+
+/// PostgreSQL regular expressions over part_table_name's names: one that matches them, one
+/// whose capture is the file id (`substring(name from ...)`).
+inline constexpr const char* kPartTableNameRegex = "^f[0-9]{1,18}_p[0-9]{1,4}_";
+inline constexpr const char* kPartTableFileIdRegex = "^f([0-9]{1,18})_p";
 
 /// The binary COPY statement matching create_table_sql's column order, which is the order
 /// CopyRowWriter rows are written in (lineage first).

@@ -2,16 +2,19 @@
 
 #include <spdlog/spdlog.h>
 
+#include "core/table/ddl.hpp"
+
 namespace dp::warehouse {
 namespace {
 
 /// Part tables never analyzed (by hand or by autovacuum) whose file the ledger has loaded; a
 /// load still running is left alone (its rows are not visible to a sample yet).
+/// $2 and $3 are the part table name's expressions (table::kPartTableNameRegex, ...FileIdRegex).
 constexpr const char* kNeverAnalyzed =
     "SELECT format('%I.%I', t.schemaname, t.relname) FROM pg_stat_user_tables t "
     "WHERE t.schemaname = $1 AND t.last_analyze IS NULL AND t.last_autoanalyze IS NULL "
-    "AND t.relname ~ '^f[0-9]{1,18}_p[0-9]{1,4}_' AND EXISTS (SELECT 1 FROM ingest.files f "
-    "WHERE f.file_id = substring(t.relname from '^f([0-9]{1,18})_p')::bigint "
+    "AND t.relname ~ $2 AND EXISTS (SELECT 1 FROM ingest.files f "
+    "WHERE f.file_id = substring(t.relname from $3)::bigint "
     "AND f.status = 'loaded') ORDER BY t.relname";
 
 }  // namespace
@@ -19,7 +22,8 @@ constexpr const char* kNeverAnalyzed =
 std::size_t analyze_new_part_tables(pqxx::connection& connection,
                                     const std::string& staging_schema) {
   pqxx::nontransaction work(connection);
-  const auto tables = work.exec_params(kNeverAnalyzed, staging_schema + "_parts");
+  const auto tables = work.exec_params(kNeverAnalyzed, table::part_tables_schema(staging_schema),
+                                       table::kPartTableNameRegex, table::kPartTableFileIdRegex);
   for (const auto& row : tables) {
     work.exec0("ANALYZE " + row[0].as<std::string>());
   }

@@ -296,7 +296,7 @@ TEST_CASE("part tables of loads that stopped are dropped at start-up, a live or 
   dp::db::LibpqConnection control(db.database.conninfo());
   // A loaded file's tables, a dead load's (no ledger row) and a live load's.
   for (const auto file_id : {loaded, dead, live}) {
-    dp::ingest::create_part_tables(control, {"staging_parts", "staging", "people", file_id, 2});
+    dp::ingest::create_part_tables(control, {"staging", "people", file_id, 2});
   }
   db.database.exec("INSERT INTO staging_parts.f" + loaded_id +
                    "_p1_people (file_id, line_no, id) VALUES (" + loaded_id + ", 2, 1)");
@@ -332,7 +332,7 @@ TEST_CASE("part tables of loads that stopped are dropped at start-up, a live or 
 }
 
 TEST_CASE("a part table's name keeps its numbers whole within PostgreSQL's 63 bytes") {
-  dp::ingest::PartTables tables{"s_parts", "s", std::string(70, 'x'), 123456789012, 4};
+  dp::ingest::PartTables tables{"s", std::string(70, 'x'), 123456789012, 4};
   CHECK(tables.table(3) == "f123456789012_p3_" + std::string(46, 'x'));
   CHECK(tables.table(3).size() == 63);
   // A cut never splits a UTF-8 sequence (2-byte letters here).
